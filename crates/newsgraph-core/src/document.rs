@@ -1,0 +1,275 @@
+//! The document and its metadata.
+
+use crate::{Diagnostic, Paragraph, Sentence, SourceMap, Span, StageStamp, Token};
+use serde::{Deserialize, Serialize};
+
+/// Where a document came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Path of the file (`-` for stdin), as given on the command line or
+    /// found while walking a directory.
+    pub path: String,
+    /// Position of this document among the documents of that file (0 for
+    /// single-document formats; the line number − 1 for JSONL).
+    pub index: u32,
+    /// Byte offset of this document's raw bytes inside the file (after
+    /// decompression for `.gz`). Source spans add up from here.
+    pub offset: u64,
+    /// URL when the format carries one (HTML canonical link, JSONL field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Input formats newsgraph reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// First line ` date YYYY-MM-DD <title>`, then byline, then paragraphs.
+    Seed,
+    /// Plain text: first line the title, blank lines separate paragraphs.
+    Text,
+    /// One JSON object per line.
+    Jsonl,
+    Html,
+    /// Reuters-21578 SGML (`<REUTERS>` elements, many per file).
+    Reuters,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Seed => "seed",
+            Format::Text => "text",
+            Format::Jsonl => "jsonl",
+            Format::Html => "html",
+            Format::Reuters => "reuters",
+        }
+    }
+}
+
+/// A calendar date (proleptic Gregorian), serialised as `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// A validated date, or `None` for impossible ones (Feb 30, month 13).
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        if !(1..=12).contains(&month) || day == 0 || !(1..=9999).contains(&year) {
+            return None;
+        }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        (day <= days).then_some(Date { year, month, day })
+    }
+
+    /// Parses the leading `YYYY-MM-DD` of an ISO 8601 date or date-time.
+    pub fn parse_iso(s: &str) -> Option<Date> {
+        let b = s.trim().as_bytes();
+        if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            std::str::from_utf8(&b[r]).ok()?.parse().ok()
+        };
+        Date::new(num(0..4)? as i32, num(5..7)? as u8, num(8..10)? as u8)
+    }
+
+    /// Day of the week, 0 = Monday … 6 = Sunday.
+    pub fn weekday(self) -> u8 {
+        // Days since 1970-01-01 (a Thursday), via the civil-from-days inverse.
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        ((days + 3).rem_euclid(7)) as u8
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse_iso(&s).ok_or_else(|| serde::de::Error::custom("expected YYYY-MM-DD"))
+    }
+}
+
+/// What is known about a document besides its text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    pub source: Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// Encoding the raw bytes were decoded from (`UTF-8`, `windows-1252`, …).
+    pub encoding: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byline: Option<String>,
+    /// Publication date: the anchor later stages normalise relative times
+    /// ("on Thursday") against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Date>,
+    /// The publication date or date-time exactly as the source gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_raw: Option<String>,
+    /// Place named in the dateline (`BAGHDAD` in `BAGHDAD, Dec 9 (Reuters) -`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline_place: Option<String>,
+    /// BCP 47 language tag; `en` unless the source says otherwise.
+    pub language: String,
+}
+
+/// Spans of the structural parts of a document's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layout {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Span>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byline: Option<Span>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline: Option<Span>,
+    /// The article body: paragraphs, sentences and tokens lie inside it.
+    pub body: Span,
+}
+
+/// One news article: its bytes, its text, and every record made from it.
+///
+/// Invariants (checked by `Document::check`):
+/// - every span lies inside `text` on char boundaries;
+/// - `paragraphs`, `sentences` and `tokens` are sorted and do not overlap;
+/// - every sentence's token range indexes `tokens`, and its tokens lie
+///   inside its span, which lies inside one paragraph.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable id: hex of a 128-bit hash of `text` (same text ⇒ same id,
+    /// whatever encoding or container it arrived in).
+    pub id: String,
+    /// The bytes this document was read from (its slice of the source file).
+    #[serde(skip)]
+    pub raw: Vec<u8>,
+    /// Decoded, extracted text (UTF-8). All [`Span`]s index this.
+    pub text: String,
+    /// Maps text offsets to offsets in the source file.
+    #[serde(skip)]
+    pub source_map: SourceMap,
+    pub meta: Metadata,
+    pub layout: Layout,
+    pub paragraphs: Vec<Paragraph>,
+    pub sentences: Vec<Sentence>,
+    pub tokens: Vec<Token>,
+    /// Which stage versions produced the records above.
+    pub stages: Vec<StageStamp>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Document {
+    /// A document over `text` with an identity source map; sets the id.
+    pub fn from_text(text: impl Into<String>) -> Document {
+        let text = text.into();
+        let mut doc = Document {
+            raw: text.as_bytes().to_vec(),
+            text,
+            ..Document::default()
+        };
+        doc.layout.body = Span::new(0, doc.text.len());
+        doc.meta.encoding = "UTF-8".into();
+        doc.meta.language = "en".into();
+        doc.id = content_id(&doc.text);
+        doc
+    }
+
+    /// The text of a span (empty when the span is out of range).
+    pub fn slice(&self, span: Span) -> &str {
+        span.slice(&self.text)
+    }
+
+    /// Source-file byte span of a text span.
+    pub fn source_span(&self, span: Span) -> (u64, u64) {
+        self.source_map.span_to_source(span)
+    }
+
+    /// Checks the invariants listed on the type; returns the first broken one.
+    pub fn check(&self) -> Result<(), String> {
+        let ok = |s: Span| {
+            (s.end as usize) <= self.text.len()
+                && self.text.is_char_boundary(s.start as usize)
+                && self.text.is_char_boundary(s.end as usize)
+        };
+        let spans = self
+            .paragraphs
+            .iter()
+            .map(|p| p.span)
+            .chain(self.sentences.iter().map(|s| s.span))
+            .chain(self.tokens.iter().map(|t| t.span));
+        for s in spans {
+            if !ok(s) {
+                return Err(format!("span {s:?} is not on char boundaries of the text"));
+            }
+        }
+        for w in self.tokens.windows(2) {
+            if w[0].span.end > w[1].span.start {
+                return Err(format!(
+                    "tokens {:?} and {:?} overlap",
+                    w[0].span, w[1].span
+                ));
+            }
+        }
+        for w in self.sentences.windows(2) {
+            if w[0].span.end > w[1].span.start || w[0].tokens.1 > w[1].tokens.0 {
+                return Err(format!(
+                    "sentences {:?} and {:?} overlap",
+                    w[0].span, w[1].span
+                ));
+            }
+        }
+        for s in &self.sentences {
+            let toks = self.tokens.get(s.tokens.0 as usize..s.tokens.1 as usize);
+            let Some(toks) = toks else {
+                return Err(format!("sentence {:?} indexes missing tokens", s.span));
+            };
+            if toks.iter().any(|t| !s.span.contains(t.span)) {
+                return Err(format!("sentence {:?} does not contain its tokens", s.span));
+            }
+            match self.paragraphs.get(s.paragraph as usize) {
+                Some(p) if p.span.contains(s.span) => {}
+                _ => return Err(format!("sentence {:?} is outside its paragraph", s.span)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The content id of a text: 32 hex digits of its XXH3-128 hash.
+pub fn content_id(text: &str) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes()))
+}
