@@ -1,1 +1,7 @@
-//! (under construction)
+//! Readers for gold formats and the scorers behind `newsgraph eval`.
+
+pub mod conllu;
+pub mod segment;
+
+pub use conllu::EvalError;
+pub use segment::{evaluate_segmentation, Metric, SegmentEvalOptions, SegmentReport};

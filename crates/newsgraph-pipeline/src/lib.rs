@@ -1,1 +1,150 @@
-//! (under construction)
+//! Runs newsgraph's stages over streams of inputs.
+//!
+//! The pipeline reads inputs in small windows, processes each window in
+//! parallel (files in parallel, and the documents of a multi-document file in
+//! parallel too), and hands results back **in input order**. Memory is bounded
+//! by the window, not the corpus: nothing is kept once the caller's callback
+//! returns.
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
+
+use newsgraph_core::{Annotator, Document, StageStamp};
+use newsgraph_ingest::{IngestError, Input, Reader};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// Version of the ingest stage as stamped on documents.
+pub const INGEST_VERSION: &str = concat!("ingest-", env!("CARGO_PKG_VERSION"));
+
+/// What happened to one input: the documents read from it (each through
+/// every stage) and the errors, one per record that could not be read (or a
+/// single one when the whole input could not be read). Each error's
+/// `Display` is one line naming the file and the reason.
+#[derive(Debug)]
+pub struct Outcome {
+    pub label: String,
+    /// Bytes of the documents read (their raw slices of the input).
+    pub bytes: u64,
+    pub docs: Vec<Document>,
+    pub errors: Vec<IngestError>,
+}
+
+impl Outcome {
+    fn failed(label: String, e: IngestError) -> Outcome {
+        Outcome { label, bytes: 0, docs: Vec::new(), errors: vec![e] }
+    }
+}
+
+/// Builds a [`Pipeline`].
+#[derive(Default)]
+pub struct PipelineBuilder {
+    annotators: Vec<Box<dyn Annotator>>,
+    window: Option<usize>,
+}
+
+impl std::fmt::Debug for PipelineBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PipelineBuilder").field("stages", &self.annotators.len()).finish()
+    }
+}
+
+impl PipelineBuilder {
+    pub fn new() -> PipelineBuilder {
+        PipelineBuilder::default()
+    }
+
+    /// Appends a stage; stages run in the order they were added.
+    pub fn stage(mut self, stage: impl Annotator + 'static) -> PipelineBuilder {
+        self.annotators.push(Box::new(stage));
+        self
+    }
+
+    /// How many inputs are read ahead and processed together (default:
+    /// twice the number of threads, at least 2).
+    pub fn window(mut self, inputs: usize) -> PipelineBuilder {
+        self.window = Some(inputs.max(1));
+        self
+    }
+
+    pub fn build(self, reader: Reader) -> Pipeline {
+        Pipeline { reader, annotators: self.annotators, window: self.window }
+    }
+}
+
+/// The standard pipeline: every stage that exists, in dependency order.
+pub fn standard(reader: Reader) -> Pipeline {
+    PipelineBuilder::new().stage(newsgraph_segment::SegmenterBuilder::new().build()).build(reader)
+}
+
+/// A reader and an ordered list of stages.
+pub struct Pipeline {
+    reader: Reader,
+    annotators: Vec<Box<dyn Annotator>>,
+    window: Option<usize>,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline").field("stages", &self.stage_names()).finish()
+    }
+}
+
+impl Pipeline {
+    pub fn reader(&self) -> &Reader {
+        &self.reader
+    }
+
+    pub fn stage_names(&self) -> Vec<&'static str> {
+        self.annotators.iter().map(|a| a.name()).collect()
+    }
+
+    /// Runs every stage over one document.
+    pub fn annotate(&self, doc: &mut Document) {
+        if !doc.stages.iter().any(|s| s.stage == "ingest") {
+            doc.stages.insert(0, StageStamp { stage: "ingest".into(), version: INGEST_VERSION.into() });
+        }
+        for a in &self.annotators {
+            a.run(doc);
+        }
+    }
+
+    /// Reads and processes one input.
+    pub fn process_input(&self, input: &Input) -> Outcome {
+        let mut docs = Vec::new();
+        let mut errors = Vec::new();
+        for record in self.reader.read_records(input) {
+            match record {
+                Ok(d) => docs.push(d),
+                Err(e) => errors.push(e),
+            }
+        }
+        let bytes = docs.iter().map(|d| d.raw.len() as u64).sum();
+        docs.par_iter_mut().for_each(|d| self.annotate(d));
+        Outcome { label: input.label(), bytes, docs, errors }
+    }
+
+    /// Processes `paths` (files, directories, `-`) in parallel on the
+    /// current rayon pool and calls `sink` once per input, in input order.
+    /// `sink` returning `false` stops the run early.
+    pub fn run(&self, paths: &[PathBuf], mut sink: impl FnMut(Outcome) -> bool) {
+        let window = self.window.unwrap_or_else(|| (rayon::current_num_threads() * 2).max(2));
+        let mut inputs = self.reader.inputs(paths);
+        loop {
+            let batch: Vec<Result<Input, IngestError>> = inputs.by_ref().take(window).collect();
+            if batch.is_empty() {
+                return;
+            }
+            let outcomes: Vec<Outcome> = batch
+                .into_par_iter()
+                .map(|item| match item {
+                    Ok(input) => self.process_input(&input),
+                    Err(e) => Outcome::failed(String::new(), e),
+                })
+                .collect();
+            for o in outcomes {
+                if !sink(o) {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+use super::*;
+use newsgraph_core::{QuoteDir, TokenKind};
+
+fn seg(text: &str) -> Segmentation {
+    Segmenter::new().segment(text, Span::new(0, text.len())).0
+}
+
+fn toks(text: &str) -> Vec<&str> {
+    seg(text)
+        .tokens
+        .iter()
+        .map(|t| t.span.slice(text))
+        .collect()
+}
+
+fn sents(text: &str) -> Vec<&str> {
+    seg(text)
+        .sentences
+        .iter()
+        .map(|s| s.span.slice(text))
+        .collect()
+}
+
+#[test]
+fn contractions_and_possessives() {
+    assert_eq!(
+        toks("I don't know, Mr. Smith."),
+        ["I", "do", "n't", "know", ",", "Mr.", "Smith", "."]
+    );
+    assert_eq!(
+        toks("can't won't I'm it's Iraq’s"),
+        ["ca", "n't", "wo", "n't", "I", "'m", "it", "'s", "Iraq", "’s"]
+    );
+    assert_eq!(toks("gonna cannot"), ["gon", "na", "can", "not"]);
+    let s = seg("don't");
+    assert!(s.tokens[0].joined_next && !s.tokens[1].joined_next);
+    assert!(!s.tokens[0].space_after && s.tokens[1].space_after);
+}
+
+#[test]
+fn hyphens_numbers_abbreviations() {
+    assert_eq!(
+        toks("three-day non-profit al-Nujaba"),
+        ["three", "-", "day", "non-profit", "al", "-", "Nujaba"]
+    );
+    let keep = SegmenterBuilder::new().keep_arabic_particles(true).build();
+    let text = "al-Nujaba";
+    assert_eq!(
+        keep.segment(text, Span::new(0, text.len())).0.tokens.len(),
+        1
+    );
+    assert_eq!(
+        toks("2,500 3.5% $1.13bn 10:30 1990s 3rd"),
+        ["2,500", "3.5", "%", "$", "1.13", "bn", "10:30", "1990s", "3rd"]
+    );
+    assert_eq!(
+        toks("U.S. Gen. J. R. R. Tolkien Inc. No. 7"),
+        ["U.S.", "Gen.", "J.", "R.", "R.", "Tolkien", "Inc.", "No.", "7"]
+    );
+    assert_eq!(toks("I said no."), ["I", "said", "no", "."]);
+}
+
+#[test]
+fn extra_abbreviations() {
+    let s = SegmenterBuilder::new()
+        .abbreviations(["Brig.", "approx"])
+        .build();
+    let text = "Brig. Smith arrived.";
+    let (out, _) = s.segment(text, Span::new(0, text.len()));
+    assert_eq!(out.tokens[0].span.slice(text), "Brig.");
+    assert_eq!(out.sentences.len(), 1);
+}
+
+#[test]
+fn web_tokens() {
+    let text = "See https://x.org/a?b=1. Mail a.b@c.com, @user #tag :) 🎉";
+    let s = seg(text);
+    let kinds: Vec<_> = s
+        .tokens
+        .iter()
+        .map(|t| (t.span.slice(text), t.kind))
+        .collect();
+    assert!(kinds.contains(&("https://x.org/a?b=1", TokenKind::Url)));
+    assert!(kinds.contains(&("a.b@c.com", TokenKind::Email)));
+    assert!(kinds.contains(&("@user", TokenKind::Mention)));
+    assert!(kinds.contains(&("#tag", TokenKind::Hashtag)));
+    assert!(kinds.contains(&(":)", TokenKind::Emoji)));
+    assert!(kinds.contains(&("🎉", TokenKind::Emoji)));
+}
+
+#[test]
+fn quotes_have_directions() {
+    let text = "He said \"yes\" and “no” and «oui».";
+    let s = seg(text);
+    let q: Vec<_> = s
+        .tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Quote)
+        .map(|t| t.quote)
+        .collect();
+    use QuoteDir::*;
+    assert_eq!(
+        q,
+        [
+            Some(Open),
+            Some(Close),
+            Some(Open),
+            Some(Close),
+            Some(Open),
+            Some(Close)
+        ]
+    );
+}
+
+#[test]
+fn sentences() {
+    assert_eq!(sents("He left. She stayed."), ["He left.", "She stayed."]);
+    assert_eq!(
+        sents("\"Go!\" he said. Then Mr. Smith left."),
+        ["\"Go!\" he said.", "Then Mr. Smith left."]
+    );
+    assert_eq!(
+        sents("He said: \"It's over.\" Then he left."),
+        ["He said: \"It's over.\"", "Then he left."]
+    );
+    assert_eq!(
+        sents("It rose in the U.S. The market fell."),
+        ["It rose in the U.S.", "The market fell."]
+    );
+    assert_eq!(
+        sents("U.S. officials said so; others didn't."),
+        ["U.S. officials said so; others didn't."]
+    );
+    assert_eq!(sents("Wait... What? ok"), ["Wait...", "What?", "ok"]);
+}
+
+#[test]
+fn paragraphs() {
+    let text = "Title line\n\nFirst para wraps\nhere. Second sentence.\n   \n    Indented para\nwraps too.\n    Next one.";
+    let s = seg(text);
+    let p: Vec<_> = s.paragraphs.iter().map(|p| p.span.slice(text)).collect();
+    assert_eq!(
+        p,
+        [
+            "Title line",
+            "First para wraps\nhere. Second sentence.",
+            "Indented para\nwraps too.",
+            "Next one."
+        ]
+    );
+    assert_eq!(s.sentences.len(), 5);
+}
+
+#[test]
+fn annotator_fills_document() {
+    let mut doc = Document::from_text("  Hello world.  \n\n Bye. ");
+    Segmenter::new().run(&mut doc);
+    doc.check().expect("valid");
+    assert_eq!(doc.paragraphs.len(), 2);
+    assert_eq!(doc.stages[0].version, VERSION);
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Segmenter>();
+}

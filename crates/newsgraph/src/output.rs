@@ -1,0 +1,150 @@
+//! The JSON shape of a document on output (`newsgraph read`).
+//!
+//! This is the edge where offsets are rendered three ways for every record:
+//! - `span`: byte offsets into the document's `text` (what every stage uses);
+//! - `source`: byte offsets into the original file (after gunzip), i.e. the
+//!   exact bytes that produced the record, whatever the encoding or markup;
+//! - `chars`: code-point offsets into `text`, for Python and JavaScript users.
+
+use newsgraph_core::{CharIndex, Document, Span, Token, SCHEMA_VERSION};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+/// Serialises a document with all three offset kinds on every record.
+pub struct DocView<'a> {
+    pub doc: &'a Document,
+    chars: CharIndex<'a>,
+}
+
+impl<'a> DocView<'a> {
+    pub fn new(doc: &'a Document) -> DocView<'a> {
+        DocView { doc, chars: CharIndex::new(&doc.text) }
+    }
+
+    fn offsets(&self, span: Span) -> Offsets {
+        let (s, e) = self.doc.source_span(span);
+        Offsets {
+            span: [span.start, span.end],
+            source: [s, e],
+            chars: [self.chars.char_of(span.start as usize), self.chars.char_of(span.end as usize)],
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Offsets {
+    span: [u32; 2],
+    source: [u64; 2],
+    chars: [usize; 2],
+}
+
+#[derive(Serialize)]
+struct ParagraphOut {
+    #[serde(flatten)]
+    offsets: Offsets,
+}
+
+#[derive(Serialize)]
+struct SentenceOut {
+    #[serde(flatten)]
+    offsets: Offsets,
+    paragraph: u32,
+    tokens: [u32; 2],
+}
+
+#[derive(Serialize)]
+struct TokenOut<'t> {
+    text: &'t str,
+    kind: newsgraph_core::TokenKind,
+    #[serde(flatten)]
+    offsets: Offsets,
+    space_after: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    joined_next: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quote: Option<newsgraph_core::QuoteDir>,
+}
+
+struct Layout<'v, 'a>(&'v DocView<'a>);
+
+impl Serialize for Layout<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let l = &self.0.doc.layout;
+        let mut m = s.serialize_map(None)?;
+        for (name, span) in
+            [("title", l.title), ("byline", l.byline), ("dateline", l.dateline), ("body", Some(l.body))]
+        {
+            if let Some(span) = span {
+                m.serialize_entry(name, &self.0.offsets(span))?;
+            }
+        }
+        m.end()
+    }
+}
+
+struct Seq<'v, 'a, T>(&'v DocView<'a>, &'v [T]);
+
+impl Serialize for Seq<'_, '_, newsgraph_core::Paragraph> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for p in self.1 {
+            seq.serialize_element(&ParagraphOut { offsets: self.0.offsets(p.span) })?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Seq<'_, '_, newsgraph_core::Sentence> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for x in self.1 {
+            seq.serialize_element(&SentenceOut {
+                offsets: self.0.offsets(x.span),
+                paragraph: x.paragraph,
+                tokens: [x.tokens.0, x.tokens.1],
+            })?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Seq<'_, '_, Token> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for t in self.1 {
+            seq.serialize_element(&TokenOut {
+                text: self.0.doc.slice(t.span),
+                kind: t.kind,
+                offsets: self.0.offsets(t.span),
+                space_after: t.space_after,
+                joined_next: t.joined_next,
+                quote: t.quote,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for DocView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.doc;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("schema", &SCHEMA_VERSION)?;
+        m.serialize_entry("id", &d.id)?;
+        m.serialize_entry("meta", &d.meta)?;
+        m.serialize_entry("text", &d.text)?;
+        m.serialize_entry("layout", &Layout(self))?;
+        m.serialize_entry("paragraphs", &Seq(self, &d.paragraphs))?;
+        m.serialize_entry("sentences", &Seq(self, &d.sentences))?;
+        m.serialize_entry("tokens", &Seq(self, &d.tokens))?;
+        m.serialize_entry("stages", &d.stages)?;
+        m.serialize_entry("diagnostics", &d.diagnostics)?;
+        m.end()
+    }
+}
+
+/// Writes one document as one JSON line.
+pub fn write_jsonl(mut w: impl std::io::Write, doc: &Document) -> std::io::Result<()> {
+    serde_json::to_writer(&mut w, &DocView::new(doc))?;
+    w.write_all(b"\n")
+}

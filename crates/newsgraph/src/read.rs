@@ -1,0 +1,74 @@
+//! `newsgraph read`: news files in, one JSON document per line out.
+
+use crate::{output, progress, InputArgs};
+use anyhow::Context;
+use clap::Args;
+use newsgraph_pipeline::Outcome;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct ReadArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the JSONL here instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
+    let reader = args.input.reader()?;
+    let pipeline = newsgraph_pipeline::standard(reader);
+    let out: Box<dyn Write + Send> = match &args.output {
+        Some(p) => Box::new(
+            std::fs::File::create(p).with_context(|| format!("{}: cannot create", p.display()))?,
+        ),
+        None => Box::new(std::io::stdout()),
+    };
+    let mut out = BufWriter::with_capacity(1 << 16, out);
+    let pb = progress::bar(args.quiet);
+    let mut failed = 0usize;
+    let mut write_err: Option<std::io::Error> = None;
+    crate::with_threads(args.input.threads, || {
+        pipeline.run(&args.input.paths, |outcome: Outcome| {
+            if !outcome.errors.is_empty() {
+                failed += 1;
+                pb.suspend(|| {
+                    for e in &outcome.errors {
+                        eprintln!("newsgraph: {e}");
+                    }
+                });
+            }
+            for d in &outcome.docs {
+                if let Err(e) = output::write_jsonl(&mut out, d) {
+                    write_err = Some(e);
+                    return false;
+                }
+                pb.inc(1);
+            }
+            true
+        })
+    })?;
+    pb.finish_and_clear();
+    if let Some(e) = write_err {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(ExitCode::SUCCESS);
+        }
+        return Err(e).context("writing output");
+    }
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(e).context("writing output")
+        }
+        _ => {}
+    }
+    if failed > 0 {
+        eprintln!("newsgraph: {failed} input(s) failed");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
