@@ -23,14 +23,12 @@ impl<'a> CharIndex<'a> {
             };
         }
         let mut checkpoints = Vec::with_capacity(text.len() / STRIDE + 1);
-        let mut chars = 0u32;
         let mut next = 0usize;
-        for (b, _) in text.char_indices() {
+        for (chars, (b, _)) in text.char_indices().enumerate() {
             if b >= next {
-                checkpoints.push((b as u32, chars));
+                checkpoints.push((b as u32, chars as u32));
                 next = b + STRIDE;
             }
-            chars += 1;
         }
         CharIndex { text, checkpoints }
     }

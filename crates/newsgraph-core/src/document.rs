@@ -18,6 +18,10 @@ pub struct Source {
     /// URL when the format carries one (HTML canonical link, JSONL field).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The id the source itself gives the article (JSONL id field, Reuters
+    /// `NEWID`), kept so that records can be joined back to the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
 }
 
 /// Input formats newsgraph reads.

@@ -28,7 +28,7 @@ impl Piece {
             return None;
         }
         let t = u64::from(self.text_len);
-        (self.source_len % t == 0 && self.source_len / t >= 1).then(|| self.source_len / t)
+        (self.source_len.is_multiple_of(t) && self.source_len / t >= 1).then(|| self.source_len / t)
     }
 }
 

@@ -12,7 +12,8 @@ fn main() {
         Ok(r) => r,
         Err(e) => return eprintln!("{e}"),
     };
-    let (mut docs, mut errors, mut bytes, mut checked, mut bad_maps, mut diags) = (0usize, 0usize, 0u64, 0usize, 0usize, 0usize);
+    let (mut docs, mut errors, mut bytes, mut checked, mut bad_maps, mut diags) =
+        (0usize, 0usize, 0u64, 0usize, 0usize, 0usize);
     let mut load = Vec::new();
     for input in reader.inputs(&paths) {
         match input {
@@ -60,7 +61,12 @@ fn main() {
                 if src != w.as_bytes() && !src.contains(&b'&') && !src.contains(&b'\\') {
                     bad_maps += 1;
                     if bad_maps < 10 {
-                        eprintln!("map mismatch in {}: {:?} vs {:?}", d.meta.source.path, w, String::from_utf8_lossy(src));
+                        eprintln!(
+                            "map mismatch in {}: {:?} vs {:?}",
+                            d.meta.source.path,
+                            w,
+                            String::from_utf8_lossy(src)
+                        );
                     }
                 }
             }

@@ -214,7 +214,10 @@ fn decode_legacy(bytes: &[u8], base: u64) -> Decoded<'_> {
         }
         let mut i = 0;
         while i < bytes.len() {
-            let run = bytes[i..].iter().position(|&b| b >= 0x80).unwrap_or(bytes.len() - i);
+            let run = bytes[i..]
+                .iter()
+                .position(|&b| b >= 0x80)
+                .unwrap_or(bytes.len() - i);
             if run > 0 {
                 let s = std::str::from_utf8(&bytes[i..i + run]).unwrap_or("");
                 tb.push_verbatim(s, base + i as u64);

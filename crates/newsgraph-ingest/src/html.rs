@@ -16,13 +16,51 @@ const DROP: &[&str] = &[
     "template", "button", "select", "textarea", "head", "object", "canvas", "math",
 ];
 const BAD_CLASS: &[&str] = &[
-    "related", "share", "social", "comment", "advert", "promo", "newsletter", "breadcrumb",
-    "cookie", "sidebar", "popup", "subscribe",
+    "related",
+    "share",
+    "social",
+    "comment",
+    "advert",
+    "promo",
+    "newsletter",
+    "breadcrumb",
+    "cookie",
+    "sidebar",
+    "popup",
+    "subscribe",
 ];
 const BLOCKS: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "br", "figcaption",
-    "section", "article", "main", "ul", "ol", "dl", "dd", "dt", "table", "tr", "td", "th", "pre",
-    "hr", "address", "figure", "caption", "title", "body",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "div",
+    "br",
+    "figcaption",
+    "section",
+    "article",
+    "main",
+    "ul",
+    "ol",
+    "dl",
+    "dd",
+    "dt",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "pre",
+    "hr",
+    "address",
+    "figure",
+    "caption",
+    "title",
+    "body",
 ];
 /// Bytes scanned forward when looking for a text run before giving up.
 const WINDOW: usize = 4 << 20;
@@ -156,7 +194,8 @@ impl<'a> Emitter<'a> {
             if c == b'<' {
                 let next = b.get(i + 1).copied().unwrap_or(0);
                 if self.src[i..].starts_with("<!--") {
-                    i = memchr::memmem::find(&b[i + 4..], b"-->").map_or(b.len(), |k| i + 4 + k + 3);
+                    i = memchr::memmem::find(&b[i + 4..], b"-->")
+                        .map_or(b.len(), |k| i + 4 + k + 3);
                     continue;
                 }
                 if next.is_ascii_alphabetic() || matches!(next, b'/' | b'!' | b'?') {
@@ -180,7 +219,11 @@ impl<'a> Emitter<'a> {
                     }
                     i += 1;
                     let name_end = (tag_start + 8).min(b.len());
-                    let head = self.src.get(tag_start..name_end).unwrap_or("").to_ascii_lowercase();
+                    let head = self
+                        .src
+                        .get(tag_start..name_end)
+                        .unwrap_or("")
+                        .to_ascii_lowercase();
                     for raw in ["script", "style"] {
                         if head.starts_with(&format!("<{raw}")) {
                             let close = format!("</{raw}");
@@ -218,7 +261,10 @@ impl<'a> Emitter<'a> {
             None => {
                 self.unmatched += 1;
                 let at = self.cursor;
-                let mut words = t.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()).peekable();
+                let mut words = t
+                    .split(|c: char| c.is_ascii_whitespace())
+                    .filter(|w| !w.is_empty())
+                    .peekable();
                 let lead = t.starts_with(|c: char| c.is_ascii_whitespace());
                 if lead && self.block_has_text {
                     self.pending_space = Some((at, at));
@@ -310,35 +356,59 @@ struct Found {
 fn scan(html: &Html) -> Found {
     let mut f = Found::default();
     for node in html.tree.nodes() {
-        let Node::Element(el) = node.value() else { continue };
-        let attr = |a: &str| el.attr(a).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        let Node::Element(el) = node.value() else {
+            continue;
+        };
+        let attr = |a: &str| {
+            el.attr(a)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
         match el.name() {
             "html" => f.lang = f.lang.take().or_else(|| attr("lang")),
             "title" => f.title_el = f.title_el.or(Some(node.id())),
             "h1" => f.h1 = f.h1.or(Some(node.id())),
             "article" => f.article = f.article.or(Some(node.id())),
             "meta" => {
-                let key = el.attr("property").or_else(|| el.attr("name")).or_else(|| el.attr("itemprop")).unwrap_or("").to_ascii_lowercase();
-                let Some(content) = attr("content") else { continue };
+                let key = el
+                    .attr("property")
+                    .or_else(|| el.attr("name"))
+                    .or_else(|| el.attr("itemprop"))
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let Some(content) = attr("content") else {
+                    continue;
+                };
                 match key.as_str() {
                     "og:title" => f.og_title = f.og_title.take().or(Some(content)),
-                    "author" | "article:author" | "byl" => f.author = f.author.take().or(Some(content)),
+                    "author" | "article:author" | "byl" => {
+                        f.author = f.author.take().or(Some(content))
+                    }
                     "article:published_time" => f.published.push((0, content)),
                     "datepublished" => f.published.push((1, content)),
-                    "date" | "pubdate" | "publishdate" | "dc.date" => f.published.push((2, content)),
+                    "date" | "pubdate" | "publishdate" | "dc.date" => {
+                        f.published.push((2, content))
+                    }
                     "og:url" => f.og_url = f.og_url.take().or(Some(content)),
                     "og:site_name" => f.site = f.site.take().or(Some(content)),
                     _ => {}
                 }
             }
-            "link" => {
-                if el.attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) {
-                    f.canonical = f.canonical.take().or_else(|| attr("href"));
-                }
+            "link"
+                if el
+                    .attr("rel")
+                    .is_some_and(|r| r.eq_ignore_ascii_case("canonical")) =>
+            {
+                f.canonical = f.canonical.take().or_else(|| attr("href"));
             }
             "time" => {
                 if let Some(d) = attr("datetime") {
-                    let prio = if el.attr("itemprop") == Some("datePublished") { 1 } else { 3 };
+                    let prio = if el.attr("itemprop") == Some("datePublished") {
+                        1
+                    } else {
+                        3
+                    };
                     f.published.push((prio, d));
                 }
             }
@@ -347,13 +417,18 @@ fn scan(html: &Html) -> Found {
         if el.attr("itemprop") == Some("articleBody") {
             f.item_body = f.item_body.or(Some(node.id()));
         }
-        if el.attr("itemprop") == Some("datePublished") && el.name() != "meta" && el.name() != "time" {
+        if el.attr("itemprop") == Some("datePublished")
+            && el.name() != "meta"
+            && el.name() != "time"
+        {
             if let Some(d) = attr("datetime").or_else(|| attr("content")) {
                 f.published.push((1, d));
             }
         }
         if f.byline_el.is_none()
-            && (el.attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("author"))
+            && (el
+                .attr("rel")
+                .is_some_and(|r| r.eq_ignore_ascii_case("author"))
                 || el.has_class("byline", scraper::CaseSensitivity::AsciiCaseInsensitive))
         {
             f.byline_el = Some(node.id());
@@ -370,7 +445,9 @@ fn densest(html: &Html) -> Option<NodeId> {
         if !matches!(node.value(), Node::Element(el) if el.name() == "p") {
             continue;
         }
-        let Some(parent) = node.parent() else { continue };
+        let Some(parent) = node.parent() else {
+            continue;
+        };
         let len: usize = node
             .descendants()
             .filter_map(|d| match d.value() {
@@ -398,7 +475,144 @@ fn inside(node: NodeRef<'_, Node>, root: NodeId) -> bool {
     node.ancestors().any(|a| a.id() == root) || node.id() == root
 }
 
+const VOID: &[&str] = &[
+    "br", "img", "meta", "link", "input", "hr", "wbr", "area", "base", "col", "embed", "source",
+    "track", "param", "p", "li", "dt", "dd", "tr", "td", "th", "option", "keygen",
+];
+/// Above this estimated element depth html5ever gets quadratic; such input
+/// is read with the flat tag-stripping extractor instead.
+const MAX_DEPTH: usize = 2000;
+
+/// Markup starting at `b[i] == '<'`: (end, lowercase tag name, is end tag),
+/// or `None` when this `<` is text.
+fn markup_at(src: &str, i: usize) -> Option<(usize, String, bool)> {
+    let b = src.as_bytes();
+    let next = *b.get(i + 1)?;
+    if src[i..].starts_with("<!--") {
+        let end = memchr::memmem::find(&b[i + 4..], b"-->").map_or(b.len(), |k| i + 4 + k + 3);
+        return Some((end, String::new(), false));
+    }
+    if !(next.is_ascii_alphabetic() || matches!(next, b'/' | b'!' | b'?')) {
+        return None;
+    }
+    let close = next == b'/';
+    let ns = if close { i + 2 } else { i + 1 };
+    let mut ne = ns;
+    while ne < b.len() && (b[ne].is_ascii_alphanumeric() || b[ne] == b'-') {
+        ne += 1;
+    }
+    let name = src.get(ns..ne).unwrap_or("").to_ascii_lowercase();
+    let mut k = ne;
+    let mut q = 0u8;
+    while k < b.len() {
+        let d = b[k];
+        if q != 0 {
+            if d == q {
+                q = 0;
+            }
+        } else if (d == b'"' || d == b'\'') && (b[k - 1] == b'=' || b[k - 1].is_ascii_whitespace())
+        {
+            q = d;
+        } else if d == b'>' {
+            break;
+        }
+        k += 1;
+    }
+    Some(((k + 1).min(b.len()), name, close))
+}
+
+fn too_deep(src: &str) -> bool {
+    let b = src.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    for i in memchr::memchr_iter(b'<', b) {
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        if next == b'/' {
+            depth = depth.saturating_sub(1);
+        } else if next.is_ascii_alphabetic() {
+            let mut e = i + 1;
+            while e < b.len() && e < i + 12 && b[e].is_ascii_alphanumeric() {
+                e += 1;
+            }
+            let name = src.get(i + 1..e).unwrap_or("").to_ascii_lowercase();
+            if !VOID.contains(&name.as_str()) {
+                depth += 1;
+                max = max.max(depth);
+                if max > MAX_DEPTH {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Tag-stripping extraction without a DOM (for pathological nesting).
+fn read_flat(ctx: &Ctx<'_>, data: &[u8], dec: Decoded<'_>) -> Document {
+    let src: &str = &dec.text;
+    let b = src.as_bytes();
+    let mut em = Emitter::new(src);
+    let mut i = 0;
+    let mut text_start = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let lt = i + off;
+        let Some((end, name, close)) = markup_at(src, lt) else {
+            i = lt + 1;
+            continue;
+        };
+        em.emit_source(text_start, lt);
+        if BLOCKS.contains(&name.as_str()) {
+            em.boundary();
+        }
+        let mut next = end;
+        if !close && matches!(name.as_str(), "script" | "style" | "title" | "textarea") {
+            let pat = format!("</{name}");
+            next = memchr::memmem::find_iter(&b[end..], b"</")
+                .find(|&k| {
+                    src.get(end + k..end + k + pat.len())
+                        .is_some_and(|s| s.eq_ignore_ascii_case(&pat))
+                })
+                .map_or(b.len(), |k| end + k);
+        }
+        i = next;
+        text_start = next;
+    }
+    em.emit_source(text_start, b.len());
+    let (text, map) = em.tb.finish();
+    let mut diagnostics = dec.diagnostics.clone();
+    diagnostics.push(Diagnostic::warning(
+        STAGE,
+        "deep-nesting",
+        format!("elements nested deeper than {MAX_DEPTH}; read by stripping tags"),
+    ));
+    let layout = Layout {
+        body: trim_span(&text, 0, text.len()),
+        ..Layout::default()
+    };
+    if layout.body.is_empty() {
+        diagnostics.push(Diagnostic::warning(
+            STAGE,
+            "no-body",
+            "no article text found",
+        ));
+    }
+    let map = map.compose(&dec.map);
+    ctx.finish(
+        text,
+        map,
+        data.to_vec(),
+        0,
+        0,
+        dec.encoding,
+        Metadata::default(),
+        layout,
+        diagnostics,
+    )
+}
+
 pub(crate) fn read(ctx: &Ctx<'_>, data: &[u8], dec: Decoded<'_>) -> Document {
+    if too_deep(&dec.text) {
+        return read_flat(ctx, data, dec);
+    }
     let src: &str = &dec.text;
     let html = Html::parse_document(src);
     let f = scan(&html);
@@ -428,7 +642,9 @@ pub(crate) fn read(ctx: &Ctx<'_>, data: &[u8], dec: Decoded<'_>) -> Document {
     }
     let mut marks: Vec<(NodeId, usize)> = Vec::new();
     let mut spans: HashMap<NodeId, Span> = HashMap::new();
-    let marked = |id: NodeId| (title_inside && title_node.map(|n| n.id()) == Some(id)) || f.byline_el == Some(id);
+    let marked = |id: NodeId| {
+        (title_inside && title_node.map(|n| n.id()) == Some(id)) || f.byline_el == Some(id)
+    };
     let mut skip: Option<NodeId> = None;
     for edge in root.traverse() {
         match edge {
@@ -493,7 +709,11 @@ pub(crate) fn read(ctx: &Ctx<'_>, data: &[u8], dec: Decoded<'_>) -> Document {
     layout.body = body;
     let mut meta = Metadata::default();
     if body.is_empty() {
-        diagnostics.push(Diagnostic::warning(STAGE, "no-body", "no article text found"));
+        diagnostics.push(Diagnostic::warning(
+            STAGE,
+            "no-body",
+            "no article text found",
+        ));
     } else {
         find_dateline(&text, body, &mut meta, &mut layout);
     }
@@ -501,7 +721,9 @@ pub(crate) fn read(ctx: &Ctx<'_>, data: &[u8], dec: Decoded<'_>) -> Document {
         diagnostics.push(Diagnostic::warning(
             STAGE,
             "unmapped-text",
-            format!("{unmatched} text run(s) not found in the source; anchored at the nearest position"),
+            format!(
+                "{unmatched} text run(s) not found in the source; anchored at the nearest position"
+            ),
         ));
     }
     meta.title = f
@@ -517,7 +739,11 @@ pub(crate) fn read(ctx: &Ctx<'_>, data: &[u8], dec: Decoded<'_>) -> Document {
         .filter(|t| !t.is_empty());
     let mut published = f.published.clone();
     published.sort_by_key(|(p, _)| *p);
-    if let Some((_, raw)) = published.into_iter().find(|(_, r)| parse_date(r).is_some()).or_else(|| f.published.first().cloned()) {
+    if let Some((_, raw)) = published
+        .into_iter()
+        .find(|(_, r)| parse_date(r).is_some())
+        .or_else(|| f.published.first().cloned())
+    {
         meta.published = parse_date(&raw);
         meta.published_raw = Some(raw);
     }
@@ -528,5 +754,15 @@ pub(crate) fn read(ctx: &Ctx<'_>, data: &[u8], dec: Decoded<'_>) -> Document {
     }
     let map = map.compose(&dec.map);
     drop(html);
-    ctx.finish(text, map, data.to_vec(), 0, 0, dec.encoding, meta, layout, diagnostics)
+    ctx.finish(
+        text,
+        map,
+        data.to_vec(),
+        0,
+        0,
+        dec.encoding,
+        meta,
+        layout,
+        diagnostics,
+    )
 }

@@ -27,7 +27,14 @@ impl Default for JsonlFields {
         JsonlFields {
             text: owned(&["text", "body", "content", "article", "maintext", "story"]),
             title: owned(&["title", "headline"]),
-            date: owned(&["date", "published", "publish_date", "date_publish", "published_at", "pubDate"]),
+            date: owned(&[
+                "date",
+                "published",
+                "publish_date",
+                "date_publish",
+                "published_at",
+                "pubDate",
+            ]),
             id: owned(&["id", "doc_id", "uuid", "url"]),
             url: owned(&["url", "link", "source_url"]),
         }
@@ -157,7 +164,10 @@ fn push_json_string(tb: &mut TextBuilder, line: &str, s: usize, e: usize, at: u6
             if let Some(u) = hex4(bs + 2) {
                 let mut len = 6;
                 let mut ch = char::from_u32(u);
-                if (0xD800..0xDC00).contains(&u) && b.get(bs + 6) == Some(&b'\\') && b.get(bs + 7) == Some(&b'u') {
+                if (0xD800..0xDC00).contains(&u)
+                    && b.get(bs + 6) == Some(&b'\\')
+                    && b.get(bs + 7) == Some(&b'u')
+                {
                     if let Some(lo) = hex4(bs + 8).filter(|lo| (0xDC00..0xE000).contains(lo)) {
                         ch = char::from_u32(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
                         len = 12;
@@ -176,7 +186,10 @@ fn push_json_string(tb: &mut TextBuilder, line: &str, s: usize, e: usize, at: u6
     }
 }
 
-fn first_str<'v>(obj: &'v serde_json::Map<String, Value>, names: &'v [String]) -> Option<(&'v str, &'v Value)> {
+fn first_str<'v>(
+    obj: &'v serde_json::Map<String, Value>,
+    names: &'v [String],
+) -> Option<(&'v str, &'v Value)> {
     for n in names {
         match obj.get(n) {
             Some(v @ Value::String(s)) if !s.trim().is_empty() => return Some((n.as_str(), v)),
@@ -233,15 +246,25 @@ fn read_line(
         line: line_no,
         reason,
     };
-    let obj: serde_json::Map<String, Value> = match serde_json::from_str(line.trim_end_matches('\r')) {
-        Ok(Value::Object(o)) => o,
-        Ok(_) => return Err(err("not a JSON object".into())),
-        Err(e) => return Err(err(format!("invalid JSON: {e}"))),
-    };
+    let obj: serde_json::Map<String, Value> =
+        match serde_json::from_str(line.trim_end_matches('\r')) {
+            Ok(Value::Object(o)) => o,
+            Ok(_) => return Err(err("not a JSON object".into())),
+            Err(e) => return Err(err(format!("invalid JSON: {e}"))),
+        };
     let members = string_members(line);
-    let locate = |name: &str| members.iter().rev().find(|(k, _, _)| k == name).map(|&(_, s, e)| (s, e));
+    let locate = |name: &str| {
+        members
+            .iter()
+            .rev()
+            .find(|(k, _, _)| k == name)
+            .map(|&(_, s, e)| (s, e))
+    };
     let Some((text_field, _)) = first_str(&obj, &fields.text).filter(|(_, v)| v.is_string()) else {
-        return Err(err(format!("no text field (tried {})", fields.text.join(", "))));
+        return Err(err(format!(
+            "no text field (tried {})",
+            fields.text.join(", ")
+        )));
     };
     let mut tb = TextBuilder::with_capacity(line.len());
     let mut layout = Layout::default();
@@ -271,19 +294,30 @@ fn read_line(
         let raw = value_string(v);
         meta.published = parse_date(&raw);
         if meta.published.is_none() {
-            diagnostics.push(Diagnostic::info(STAGE, "bad-date", format!("unparsed date {raw:?}")));
+            diagnostics.push(Diagnostic::info(
+                STAGE,
+                "bad-date",
+                format!("unparsed date {raw:?}"),
+            ));
         }
         meta.published_raw = Some(raw);
     }
     if let Some((_, v)) = first_str(&obj, &fields.url) {
         meta.source.url = Some(value_string(v));
     }
+    if let Some((_, v)) = first_str(&obj, &fields.id) {
+        meta.source.external_id = Some(value_string(v));
+    }
     if let Some(Value::String(l)) = obj.get("language").or_else(|| obj.get("lang")) {
         if !l.trim().is_empty() && l.len() < 36 {
             meta.language = l.trim().to_string();
         }
     }
-    if let Some(Value::String(o)) = obj.get("outlet").or_else(|| obj.get("source")).or_else(|| obj.get("source_domain")) {
+    if let Some(Value::String(o)) = obj
+        .get("outlet")
+        .or_else(|| obj.get("source"))
+        .or_else(|| obj.get("source_domain"))
+    {
         meta.outlet = Some(o.clone());
     }
     if let Some((_, v)) = first_str(&obj, &fields.author_fields()) {
@@ -291,7 +325,10 @@ fn read_line(
     }
     let map = map.compose(&dec.map);
     let (fs, fe) = dec.map.span_to_source(Span::new(start, start + line.len()));
-    let raw = data.get(fs as usize..fe as usize).unwrap_or_default().to_vec();
+    let raw = data
+        .get(fs as usize..fe as usize)
+        .unwrap_or_default()
+        .to_vec();
     let mut diagnostics_all = dec.diagnostics.clone();
     diagnostics_all.extend(diagnostics);
     Ok(ctx.finish(

@@ -167,28 +167,34 @@ pub struct Reader {
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+    name.to_str()
+        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
 }
 
 impl Reader {
     /// Expands CLI inputs: files, directories (recursive, sorted, filtered
     /// by the glob, hidden entries skipped) and `-` (stdin). Unreadable
     /// paths come through as `Err` items; the iteration goes on.
-    pub fn inputs(&self, paths: &[PathBuf]) -> impl Iterator<Item = Result<Input, IngestError>> + '_ {
+    pub fn inputs(
+        &self,
+        paths: &[PathBuf],
+    ) -> impl Iterator<Item = Result<Input, IngestError>> + '_ {
         let paths = paths.to_vec();
-        paths.into_iter().flat_map(move |p| -> Box<dyn Iterator<Item = Result<Input, IngestError>> + '_> {
-            if p.as_os_str() == "-" {
-                return Box::new(std::iter::once(Ok(Input::Stdin)));
-            }
-            match std::fs::metadata(&p) {
-                Err(e) => Box::new(std::iter::once(Err(IngestError::io(
-                    &p.display().to_string(),
-                    &e,
-                )))),
-                Ok(m) if m.is_dir() => Box::new(self.walk(p)),
-                Ok(_) => Box::new(std::iter::once(Ok(Input::File(p)))),
-            }
-        })
+        paths.into_iter().flat_map(
+            move |p| -> Box<dyn Iterator<Item = Result<Input, IngestError>> + '_> {
+                if p.as_os_str() == "-" {
+                    return Box::new(std::iter::once(Ok(Input::Stdin)));
+                }
+                match std::fs::metadata(&p) {
+                    Err(e) => Box::new(std::iter::once(Err(IngestError::io(
+                        &p.display().to_string(),
+                        &e,
+                    )))),
+                    Ok(m) if m.is_dir() => Box::new(self.walk(p)),
+                    Ok(_) => Box::new(std::iter::once(Ok(Input::File(p)))),
+                }
+            },
+        )
     }
 
     fn walk(&self, root: PathBuf) -> impl Iterator<Item = Result<Input, IngestError>> + '_ {
@@ -286,7 +292,11 @@ impl Reader {
 
     /// Parses bytes with one result per record (file-level errors are a
     /// single `Err`).
-    pub fn read_bytes_records(&self, label: &str, bytes: &[u8]) -> Vec<Result<Document, IngestError>> {
+    pub fn read_bytes_records(
+        &self,
+        label: &str,
+        bytes: &[u8],
+    ) -> Vec<Result<Document, IngestError>> {
         let data = match gunzip_if_needed(label, bytes, self.max_bytes) {
             Ok(d) => d,
             Err(e) => return vec![Err(e)],
@@ -379,7 +389,11 @@ impl Ctx<'_> {
     }
 }
 
-fn gunzip_if_needed<'a>(label: &str, bytes: &'a [u8], max: u64) -> Result<Cow<'a, [u8]>, IngestError> {
+fn gunzip_if_needed<'a>(
+    label: &str,
+    bytes: &'a [u8],
+    max: u64,
+) -> Result<Cow<'a, [u8]>, IngestError> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         if bytes.len() as u64 > max {
             return Err(IngestError::TooLarge {
@@ -440,7 +454,11 @@ pub fn sniff(bytes: &[u8], path: &str) -> Format {
         cut -= 1;
     }
     let lower_head = t[..cut].to_ascii_lowercase();
-    if lower_head.starts_with("<reuters") || lower_head.starts_with("<!doctype lewis") || s.contains("<REUTERS ") || s.contains("<REUTERS>") {
+    if lower_head.starts_with("<reuters")
+        || lower_head.starts_with("<!doctype lewis")
+        || s.contains("<REUTERS ")
+        || s.contains("<REUTERS>")
+    {
         return Format::Reuters;
     }
     for p in ["<!doctype html", "<html", "<head", "<body", "<?xml"] {
@@ -450,7 +468,8 @@ pub fn sniff(bytes: &[u8], path: &str) -> Format {
     }
     if t.starts_with('{') {
         let line = first_line.trim_end();
-        let complete = s.len() < head.len() + 4 || line.len() < first_line.len() || t.len() > line.len();
+        let complete =
+            s.len() < head.len() + 4 || line.len() < first_line.len() || t.len() > line.len();
         if serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line).is_ok()
             || (!complete && line.starts_with("{\""))
             || (bytes.len() > head.len() && line.starts_with("{\""))

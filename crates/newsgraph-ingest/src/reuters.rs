@@ -80,6 +80,14 @@ fn read_one(ctx: &Ctx<'_>, data: &[u8], s: usize, e: usize, index: u32) -> Docum
         outlet: Some("Reuters".into()),
         ..Metadata::default()
     };
+    let open_tag = &d[..d.find('>').unwrap_or(0)];
+    if let Some(i) = open_tag.find("NEWID=\"") {
+        let rest = &open_tag[i + 7..];
+        let id = &rest[..rest.find('"').unwrap_or(0)];
+        if !id.is_empty() {
+            meta.source.external_id = Some(id.to_string());
+        }
+    }
     let mut layout = Layout::default();
     if let Some((a, b, _)) = element(d, 0, d.len(), "DATE") {
         let raw_date = d[a..b].trim();
@@ -87,7 +95,8 @@ fn read_one(ctx: &Ctx<'_>, data: &[u8], s: usize, e: usize, index: u32) -> Docum
         meta.published_raw = Some(raw_date.to_string());
     }
     let mut tb = TextBuilder::with_capacity(d.len());
-    let (ts, te, attrs) = element(d, 0, d.len(), "TEXT").unwrap_or((d.len(), d.len(), String::new()));
+    let (ts, te, attrs) =
+        element(d, 0, d.len(), "TEXT").unwrap_or((d.len(), d.len(), String::new()));
     let unproc = attrs.contains("UNPROC");
     let title = element(d, ts, te, "TITLE");
     if let Some((a, b, _)) = title {
@@ -154,7 +163,11 @@ fn read_one(ctx: &Ctx<'_>, data: &[u8], s: usize, e: usize, index: u32) -> Docum
             let span = trim_span(&text, bs, text.len());
             layout.body = span;
             if span.is_empty() {
-                diagnostics.push(Diagnostic::warning(STAGE, "no-body", "story has no body text"));
+                diagnostics.push(Diagnostic::warning(
+                    STAGE,
+                    "no-body",
+                    "story has no body text",
+                ));
             }
         }
         None => {
@@ -163,5 +176,15 @@ fn read_one(ctx: &Ctx<'_>, data: &[u8], s: usize, e: usize, index: u32) -> Docum
         }
     }
     let map = map.compose(&dec.map);
-    ctx.finish(text, map, raw.to_vec(), s as u64, index, dec.encoding, meta, layout, diagnostics)
+    ctx.finish(
+        text,
+        map,
+        raw.to_vec(),
+        s as u64,
+        index,
+        dec.encoding,
+        meta,
+        layout,
+        diagnostics,
+    )
 }

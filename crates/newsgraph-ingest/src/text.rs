@@ -15,7 +15,11 @@ fn lines(s: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
         let start = pos;
         let end = memchr::memchr(b'\n', &s.as_bytes()[pos..]).map_or(s.len(), |i| pos + i);
         pos = end + 1;
-        let e = if end > start && s.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        let e = if end > start && s.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         Some((start, e))
     })
 }
@@ -48,6 +52,45 @@ pub(crate) fn find_dateline(text: &str, body: Span, meta: &mut Metadata, layout:
         meta.dateline_place = Some(clean_place(&first[d.place_start..d.place_end]));
     }
 }
+
+/// A body that opens with a line holding nothing but a date ("Friday,
+/// August 21, 2015", "21 August 2015") gives the publication date, as in
+/// Wikinews and many blog exports. The line becomes the dateline.
+fn find_date_line(text: &str, body: Span, meta: &mut Metadata, layout: &mut Layout) {
+    let start = body.start as usize;
+    let rest = &text[start..body.end as usize];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    if line.len() > 48 {
+        return;
+    }
+    let only_date_words = line
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            let lower = w.to_ascii_lowercase();
+            let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                || DATE_WORDS
+                    .iter()
+                    .any(|d| lower.starts_with(d) && lower.len() <= 9)
+        });
+    let has_year = line
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|n| n.len() == 4);
+    if !only_date_words || !has_year {
+        return;
+    }
+    if let Some(date) = parse_date(line) {
+        meta.published = Some(date);
+        meta.published_raw = Some(line.trim().to_string());
+        layout.dateline = Some(trim_span(text, start, start + line.len()));
+    }
+}
+
+const DATE_WORDS: &[&str] = &[
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "may", "jun",
+    "jul", "aug", "sep", "oct", "nov", "dec",
+];
 
 pub(crate) fn read(ctx: &Ctx<'_>, data: &[u8], dec: Decoded<'_>) -> newsgraph_core::Document {
     let Decoded {
@@ -88,7 +131,8 @@ pub(crate) fn read(ctx: &Ctx<'_>, data: &[u8], dec: Decoded<'_>) -> newsgraph_co
                 let block = text[next..block_end].trim();
                 let is_byline = !block.is_empty()
                     && !block.contains('\n')
-                    && (block.starts_with("By ") || (block.len() < 80 && !block.ends_with(['.', '!', '?'])));
+                    && (block.starts_with("By ")
+                        || (block.len() < 80 && !block.ends_with(['.', '!', '?'])));
                 if is_byline {
                     let span = trim_span(&text, next, block_end);
                     meta.byline = Some(block.to_string());
@@ -118,14 +162,31 @@ pub(crate) fn read(ctx: &Ctx<'_>, data: &[u8], dec: Decoded<'_>) -> newsgraph_co
     let end = text.trim_end().len().max(start);
     layout.body = Span::new(start, end);
     if layout.body.is_empty() {
-        diagnostics.push(Diagnostic::warning(STAGE, "no-body", "no body text after the title"));
+        diagnostics.push(Diagnostic::warning(
+            STAGE,
+            "no-body",
+            "no body text after the title",
+        ));
     } else {
         find_dateline(&text, layout.body, &mut meta, &mut layout);
+        if meta.published.is_none() && layout.dateline.is_none() {
+            find_date_line(&text, layout.body, &mut meta, &mut layout);
+        }
     }
     if meta.published.is_none() {
         if let Some(raw) = &meta.published_raw {
             meta.published = parse_date(raw);
         }
     }
-    ctx.finish(text, map, data.to_vec(), 0, 0, encoding, meta, layout, diagnostics)
+    ctx.finish(
+        text,
+        map,
+        data.to_vec(),
+        0,
+        0,
+        encoding,
+        meta,
+        layout,
+        diagnostics,
+    )
 }

@@ -12,8 +12,18 @@ fn month_of(word: &str) -> Option<u8> {
     }
     let lower = word.to_ascii_lowercase();
     let full = [
-        "january", "february", "march", "april", "may", "june", "july", "august",
-        "september", "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     for (i, m) in MONTHS.iter().enumerate() {
         if lower.starts_with(m) && (full[i].starts_with(&lower) || lower == "sept") {
@@ -115,9 +125,8 @@ pub fn detect_dateline(s: &str) -> Option<Dateline> {
     // Place: letters, spaces, dots, hyphens, apostrophes.
     while i < b.len() && i - start < 48 {
         let c = b[i];
-        if c.is_ascii_alphabetic() || c == b' ' || c == b'.' || c == b'\'' {
-            i += 1;
-        } else if c == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+        let hyphen = c == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+        if c.is_ascii_alphabetic() || matches!(c, b' ' | b'.' | b'\'') || hyphen {
             i += 1;
         } else {
             break;
@@ -151,7 +160,9 @@ pub fn detect_dateline(s: &str) -> Option<Dateline> {
         if chunk.trim().is_empty() || chunk.len() > 30 {
             return None;
         }
-        qualified = chunk.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| month_of(w).is_some())
+        qualified = chunk
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| month_of(w).is_some())
             || chunk.trim().len() <= 12;
         j = k;
     }
@@ -170,7 +181,7 @@ pub fn detect_dateline(s: &str) -> Option<Dateline> {
     }
     let rest = s.get(j..)?;
     let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-    if ws == 0 && !rest.starts_with(['\u{2014}', '\u{2013}']) {
+    if ws == 0 && !rest.starts_with(['\u{2014}', '\u{2013}']) && !s[..j].ends_with([' ', '\t']) {
         return None;
     }
     let dash = is_dash_at(&rest[ws..])?;
@@ -202,7 +213,14 @@ pub fn decode_entity(s: &str, html: bool) -> Option<(String, usize)> {
             _ => (false, 2),
         };
         let mut k = digits_start;
-        while k < b.len() && k < digits_start + 8 && (if hex { b[k].is_ascii_hexdigit() } else { b[k].is_ascii_digit() }) {
+        while k < b.len()
+            && k < digits_start + 8
+            && (if hex {
+                b[k].is_ascii_hexdigit()
+            } else {
+                b[k].is_ascii_digit()
+            })
+        {
             k += 1;
         }
         if k == digits_start {

@@ -12,6 +12,10 @@ use newsgraph_ingest::{IngestError, Input, Reader};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
+/// Bytes of input per thread that one window may hold (see
+/// [`PipelineBuilder::window`]).
+pub const WINDOW_BYTES_PER_THREAD: u64 = 4 << 20;
+
 /// Version of the ingest stage as stamped on documents.
 pub const INGEST_VERSION: &str = concat!("ingest-", env!("CARGO_PKG_VERSION"));
 
@@ -30,7 +34,12 @@ pub struct Outcome {
 
 impl Outcome {
     fn failed(label: String, e: IngestError) -> Outcome {
-        Outcome { label, bytes: 0, docs: Vec::new(), errors: vec![e] }
+        Outcome {
+            label,
+            bytes: 0,
+            docs: Vec::new(),
+            errors: vec![e],
+        }
     }
 }
 
@@ -43,7 +52,9 @@ pub struct PipelineBuilder {
 
 impl std::fmt::Debug for PipelineBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PipelineBuilder").field("stages", &self.annotators.len()).finish()
+        f.debug_struct("PipelineBuilder")
+            .field("stages", &self.annotators.len())
+            .finish()
     }
 }
 
@@ -58,21 +69,29 @@ impl PipelineBuilder {
         self
     }
 
-    /// How many inputs are read ahead and processed together (default:
-    /// twice the number of threads, at least 2).
+    /// At most how many inputs are read ahead and processed together
+    /// (default: 32 per thread). A window also closes once its files add up
+    /// to [`WINDOW_BYTES_PER_THREAD`] per thread, so memory stays bounded
+    /// whether the corpus is many small files or a few large ones.
     pub fn window(mut self, inputs: usize) -> PipelineBuilder {
         self.window = Some(inputs.max(1));
         self
     }
 
     pub fn build(self, reader: Reader) -> Pipeline {
-        Pipeline { reader, annotators: self.annotators, window: self.window }
+        Pipeline {
+            reader,
+            annotators: self.annotators,
+            window: self.window,
+        }
     }
 }
 
 /// The standard pipeline: every stage that exists, in dependency order.
 pub fn standard(reader: Reader) -> Pipeline {
-    PipelineBuilder::new().stage(newsgraph_segment::SegmenterBuilder::new().build()).build(reader)
+    PipelineBuilder::new()
+        .stage(newsgraph_segment::SegmenterBuilder::new().build())
+        .build(reader)
 }
 
 /// A reader and an ordered list of stages.
@@ -84,7 +103,9 @@ pub struct Pipeline {
 
 impl std::fmt::Debug for Pipeline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pipeline").field("stages", &self.stage_names()).finish()
+        f.debug_struct("Pipeline")
+            .field("stages", &self.stage_names())
+            .finish()
     }
 }
 
@@ -100,7 +121,13 @@ impl Pipeline {
     /// Runs every stage over one document.
     pub fn annotate(&self, doc: &mut Document) {
         if !doc.stages.iter().any(|s| s.stage == "ingest") {
-            doc.stages.insert(0, StageStamp { stage: "ingest".into(), version: INGEST_VERSION.into() });
+            doc.stages.insert(
+                0,
+                StageStamp {
+                    stage: "ingest".into(),
+                    version: INGEST_VERSION.into(),
+                },
+            );
         }
         for a in &self.annotators {
             a.run(doc);
@@ -119,17 +146,32 @@ impl Pipeline {
         }
         let bytes = docs.iter().map(|d| d.raw.len() as u64).sum();
         docs.par_iter_mut().for_each(|d| self.annotate(d));
-        Outcome { label: input.label(), bytes, docs, errors }
+        Outcome {
+            label: input.label(),
+            bytes,
+            docs,
+            errors,
+        }
     }
 
     /// Processes `paths` (files, directories, `-`) in parallel on the
     /// current rayon pool and calls `sink` once per input, in input order.
     /// `sink` returning `false` stops the run early.
     pub fn run(&self, paths: &[PathBuf], mut sink: impl FnMut(Outcome) -> bool) {
-        let window = self.window.unwrap_or_else(|| (rayon::current_num_threads() * 2).max(2));
+        let threads = rayon::current_num_threads().max(1);
+        let window = self.window.unwrap_or(32 * threads);
+        let max_bytes = WINDOW_BYTES_PER_THREAD * threads as u64;
         let mut inputs = self.reader.inputs(paths);
         loop {
-            let batch: Vec<Result<Input, IngestError>> = inputs.by_ref().take(window).collect();
+            let mut batch: Vec<Result<Input, IngestError>> = Vec::new();
+            let mut bytes = 0u64;
+            while batch.len() < window && bytes < max_bytes {
+                let Some(item) = inputs.next() else { break };
+                if let Ok(Input::File(p)) = &item {
+                    bytes += std::fs::metadata(p).map_or(0, |m| m.len());
+                }
+                batch.push(item);
+            }
             if batch.is_empty() {
                 return;
             }

@@ -117,19 +117,39 @@ fn measure(pipeline: &Pipeline, args: &BenchArgs, threads: usize) -> Run {
 fn print_table(runs: &[Run]) {
     println!(
         "{:<9} {:>7} {:>7} {:>7} {:>9} {:>9} {:>8} {:>9} {:>10} {:>12} {:>9}",
-        "stage", "threads", "inputs", "failed", "docs", "MB", "seconds", "MB/s", "docs/s",
-        "tokens/s", "peak RSS"
+        "stage",
+        "threads",
+        "inputs",
+        "failed",
+        "docs",
+        "MB",
+        "seconds",
+        "MB/s",
+        "docs/s",
+        "tokens/s",
+        "peak RSS"
     );
     for r in runs {
         let stage = match r.stage {
             BenchStage::Ingest => "ingest",
             BenchStage::Pipeline => "pipeline",
         };
-        let rss = r.peak_rss_mb.map_or("n/a".to_string(), |m| format!("{m:.1} MB"));
+        let rss = r
+            .peak_rss_mb
+            .map_or("n/a".to_string(), |m| format!("{m:.1} MB"));
         println!(
             "{:<9} {:>7} {:>7} {:>7} {:>9} {:>9.2} {:>8.3} {:>9.1} {:>10.0} {:>12.0} {:>9}",
-            stage, r.threads, r.inputs, r.failed_inputs, r.docs, r.megabytes, r.seconds,
-            r.mb_per_s, r.docs_per_s, r.tokens_per_s, rss
+            stage,
+            r.threads,
+            r.inputs,
+            r.failed_inputs,
+            r.docs,
+            r.megabytes,
+            r.seconds,
+            r.mb_per_s,
+            r.docs_per_s,
+            r.tokens_per_s,
+            rss
         );
     }
     if let [one, all, ..] = runs {

@@ -69,7 +69,11 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
             ["ingest"].into_iter().chain(pipeline.stage_names()).collect::<Vec<_>>().join(" → ")
         )?;
     }
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn summarise(out: &mut impl Write, doc: &Document, full: bool) -> std::io::Result<()> {
@@ -94,7 +98,11 @@ fn summarise(out: &mut impl Write, doc: &Document, full: bool) -> std::io::Resul
         facts.push(format!("dateline {p}"));
     }
     writeln!(out, "   {}", facts.join(" · "))?;
-    let quotes = doc.tokens.iter().filter(|t| t.kind == TokenKind::Quote).count();
+    let quotes = doc
+        .tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Quote)
+        .count();
     writeln!(
         out,
         "   {} paragraphs · {} sentences · {} tokens · {} quotation marks · id {}",
@@ -109,11 +117,24 @@ fn summarise(out: &mut impl Write, doc: &Document, full: bool) -> std::io::Resul
     for (i, s) in doc.sentences.iter().take(shown).enumerate() {
         let mark = if s.paragraph != last_par { "¶" } else { " " };
         last_par = s.paragraph;
-        let text: String = doc.slice(s.span).split_whitespace().collect::<Vec<_>>().join(" ");
-        writeln!(out, "   {mark}{:>3}. {}", i + 1, ellipsize(&text, if full { 10_000 } else { 110 }))?;
+        let text: String = doc
+            .slice(s.span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        writeln!(
+            out,
+            "   {mark}{:>3}. {}",
+            i + 1,
+            ellipsize(&text, if full { 10_000 } else { 110 })
+        )?;
     }
     if doc.sentences.len() > shown {
-        writeln!(out, "        … {} more sentences (--full shows all)", doc.sentences.len() - shown)?;
+        writeln!(
+            out,
+            "        … {} more sentences (--full shows all)",
+            doc.sentences.len() - shown
+        )?;
     }
     for d in &doc.diagnostics {
         writeln!(out, "   note [{}:{}] {}", d.stage, d.code, d.message)?;

@@ -45,7 +45,9 @@ pub fn run(cmd: &EvalCommand) -> anyhow::Result<ExitCode> {
 fn segment(args: &SegmentEvalArgs) -> anyhow::Result<ExitCode> {
     let files = collect_files(&args.paths, "conllu")?;
     let seg = newsgraph_segment::SegmenterBuilder::new().build();
-    let opts = newsgraph_eval::segment::SegmentEvalOptions { genre: args.genre.clone() };
+    let opts = newsgraph_eval::segment::SegmentEvalOptions {
+        genre: args.genre.clone(),
+    };
     let report = newsgraph_eval::segment::evaluate_segmentation(&files, &seg, &opts)
         .context("segmentation evaluation")?;
     if args.json {
@@ -65,7 +67,11 @@ fn segment(args: &SegmentEvalArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(3) })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
 }
 
 /// Expands folders into the files with extension `ext` below them (sorted, so
@@ -82,10 +88,12 @@ pub fn collect_files(paths: &[PathBuf], ext: &str) -> anyhow::Result<Vec<PathBuf
         let mut stack = vec![p.clone()];
         let mut found = Vec::new();
         while let Some(dir) = stack.pop() {
-            let entries =
-                std::fs::read_dir(&dir).with_context(|| format!("{}: cannot read", dir.display()))?;
+            let entries = std::fs::read_dir(&dir)
+                .with_context(|| format!("{}: cannot read", dir.display()))?;
             for entry in entries {
-                let path = entry.with_context(|| format!("{}: cannot read", dir.display()))?.path();
+                let path = entry
+                    .with_context(|| format!("{}: cannot read", dir.display()))?
+                    .path();
                 if path.is_dir() {
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == ext) {

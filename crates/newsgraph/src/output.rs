@@ -18,7 +18,10 @@ pub struct DocView<'a> {
 
 impl<'a> DocView<'a> {
     pub fn new(doc: &'a Document) -> DocView<'a> {
-        DocView { doc, chars: CharIndex::new(&doc.text) }
+        DocView {
+            doc,
+            chars: CharIndex::new(&doc.text),
+        }
     }
 
     fn offsets(&self, span: Span) -> Offsets {
@@ -26,7 +29,10 @@ impl<'a> DocView<'a> {
         Offsets {
             span: [span.start, span.end],
             source: [s, e],
-            chars: [self.chars.char_of(span.start as usize), self.chars.char_of(span.end as usize)],
+            chars: [
+                self.chars.char_of(span.start as usize),
+                self.chars.char_of(span.end as usize),
+            ],
         }
     }
 }
@@ -71,9 +77,12 @@ impl Serialize for Layout<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let l = &self.0.doc.layout;
         let mut m = s.serialize_map(None)?;
-        for (name, span) in
-            [("title", l.title), ("byline", l.byline), ("dateline", l.dateline), ("body", Some(l.body))]
-        {
+        for (name, span) in [
+            ("title", l.title),
+            ("byline", l.byline),
+            ("dateline", l.dateline),
+            ("body", Some(l.body)),
+        ] {
             if let Some(span) = span {
                 m.serialize_entry(name, &self.0.offsets(span))?;
             }
@@ -88,7 +97,9 @@ impl Serialize for Seq<'_, '_, newsgraph_core::Paragraph> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.1.len()))?;
         for p in self.1 {
-            seq.serialize_element(&ParagraphOut { offsets: self.0.offsets(p.span) })?;
+            seq.serialize_element(&ParagraphOut {
+                offsets: self.0.offsets(p.span),
+            })?;
         }
         seq.end()
     }

@@ -27,12 +27,22 @@ fn json_lines(out: &Output) -> Vec<serde_json::Value> {
 #[test]
 fn demo_summarises_every_bundled_example() {
     let out = run(bin().arg("demo"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Iraqi Resistance Groups Vow Action"), "{text}");
+    assert!(
+        text.contains("Iraqi Resistance Groups Vow Action"),
+        "{text}"
+    );
     assert!(text.contains("published 2021-12-10"), "{text}");
     assert!(text.contains("17 paragraphs"), "{text}");
-    assert!(text.contains("At least 107 killed in Mecca crane collapse"), "{text}");
+    assert!(
+        text.contains("At least 107 killed in Mecca crane collapse"),
+        "{text}"
+    );
     assert!(text.contains("Over 900 asylum seekers rescued"), "{text}");
     // Boilerplate around the HTML article must not leak into the summary.
     assert!(!text.contains("cookies"), "{text}");
@@ -40,8 +50,15 @@ fn demo_summarises_every_bundled_example() {
 
 #[test]
 fn read_spans_point_at_the_original_bytes() {
-    let out = run(bin().arg("read").arg(examples()).arg("--quiet"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(bin()
+        .arg("read")
+        .arg(examples())
+        .args(["--quiet", "--glob", "*.{txt,html}"]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let docs = json_lines(&out);
     assert_eq!(docs.len(), 4);
     for doc in &docs {
@@ -53,13 +70,25 @@ fn read_spans_point_at_the_original_bytes() {
         for t in tokens {
             let tok = t["text"].as_str().expect("token text");
             let span = &t["span"];
-            let (s, e) = (span[0].as_u64().unwrap() as usize, span[1].as_u64().unwrap() as usize);
+            let (s, e) = (
+                span[0].as_u64().unwrap() as usize,
+                span[1].as_u64().unwrap() as usize,
+            );
             assert_eq!(&text[s..e], tok);
-            let (cs, ce) = (t["chars"][0].as_u64().unwrap(), t["chars"][1].as_u64().unwrap());
-            let by_chars: String =
-                text.chars().skip(cs as usize).take((ce - cs) as usize).collect();
+            let (cs, ce) = (
+                t["chars"][0].as_u64().unwrap(),
+                t["chars"][1].as_u64().unwrap(),
+            );
+            let by_chars: String = text
+                .chars()
+                .skip(cs as usize)
+                .take((ce - cs) as usize)
+                .collect();
             assert_eq!(by_chars, tok);
-            let (ss, se) = (t["source"][0].as_u64().unwrap(), t["source"][1].as_u64().unwrap());
+            let (ss, se) = (
+                t["source"][0].as_u64().unwrap(),
+                t["source"][1].as_u64().unwrap(),
+            );
             let src = String::from_utf8_lossy(&file[ss as usize..se as usize]);
             if !src.contains('&') {
                 assert_eq!(src, tok, "{path}: source bytes {ss}..{se}");
@@ -73,8 +102,11 @@ fn read_spans_point_at_the_original_bytes() {
 fn read_goes_on_past_a_bad_file_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.txt");
-    std::fs::write(&good, "A headline\n\nThe minister said on Monday that talks would resume.\n")
-        .unwrap();
+    std::fs::write(
+        &good,
+        "A headline\n\nThe minister said on Monday that talks would resume.\n",
+    )
+    .unwrap();
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, "").unwrap();
     let missing = dir.path().join("missing.txt");
@@ -105,7 +137,11 @@ fn read_from_stdin() {
         .write_all(b"Talks resume\n\nDelegates met in Geneva. They said little.\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let docs = json_lines(&out);
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["sentences"].as_array().unwrap().len(), 2);
@@ -146,23 +182,41 @@ fn eval_segment_scores_and_guards_thresholds() {
     let f = dir.path().join("tiny.conllu");
     std::fs::write(&f, TINY_CONLLU).unwrap();
     let out = run(bin().args(["eval", "segment", "--json"]).arg(&f));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["sentences"]["f1"].as_f64(), Some(1.0));
     assert_eq!(v["tokens"]["f1"].as_f64(), Some(1.0));
     let table = run(bin().args(["eval", "segment"]).arg(&f));
     assert!(String::from_utf8_lossy(&table.stdout).contains("Sentences"));
-    let strict = run(bin().args(["eval", "segment", "--min-tokens", "100.5"]).arg(&f));
+    let strict = run(bin()
+        .args(["eval", "segment", "--min-tokens", "100.5"])
+        .arg(&f));
     assert_eq!(strict.status.code(), Some(3));
-    let missing = run(bin().args(["eval", "segment"]).arg(dir.path().join("nope.conllu")));
+    let missing = run(bin()
+        .args(["eval", "segment"])
+        .arg(dir.path().join("nope.conllu")));
     assert_eq!(missing.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.conllu"));
 }
 
 #[test]
 fn bench_reports_throughput_and_memory() {
-    let out = run(bin().arg("bench").arg(examples()).args(["--json", "-j", "2"]));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(bin().arg("bench").arg(examples()).args([
+        "--json",
+        "-j",
+        "2",
+        "--glob",
+        "*.{txt,html}",
+    ]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let runs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let runs = runs.as_array().unwrap();
     assert_eq!(runs.len(), 2);
