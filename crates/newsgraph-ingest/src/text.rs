@@ -5,6 +5,9 @@ use crate::util::{clean_place, detect_dateline, parse_date};
 use crate::{Ctx, STAGE};
 use newsgraph_core::{Diagnostic, Format, Layout, Metadata, Span};
 
+/// A first line longer than this is body text, not a title.
+const MAX_TITLE_BYTES: usize = 300;
+
 /// Lines of `s` as (start, end-without-newline).
 fn lines(s: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut pos = from;
@@ -151,11 +154,17 @@ pub(crate) fn read(ctx: &Ctx<'_>, data: &[u8], dec: Decoded<'_>) -> newsgraph_co
             }
             _ => {}
         }
-        if body_start.is_none() {
+        // The first line is a title only when it is short and more text
+        // follows; otherwise (a one-paragraph file, a 50 MB single line) it
+        // is body text.
+        let more_follows = !text[b..].trim().is_empty();
+        if body_start.is_none() && b - a <= MAX_TITLE_BYTES && more_follows {
             let title = trim_span(&text, a, b);
             meta.title = Some(title.slice(&text).to_string());
             layout.title = Some(title);
             body_start = Some(skip_ws(&text, b));
+        } else if body_start.is_none() {
+            body_start = Some(a);
         }
     }
     let start = body_start.unwrap_or(text.len());

@@ -546,3 +546,14 @@ fn source_ids_are_kept() {
     let d = &read("ids.sgm", r)[0];
     assert_eq!(d.meta.source.external_id.as_deref(), Some("7"));
 }
+
+#[test]
+fn a_single_long_line_is_body_not_title() {
+    let long = "The council met again. ".repeat(40);
+    let d = &read("one.txt", long.as_bytes())[0];
+    assert_eq!(d.meta.title, None);
+    assert_eq!(d.slice(d.layout.body), long.trim());
+    let d = &read("short.txt", b"Delegates met in Geneva. They said little.\n")[0];
+    assert_eq!(d.meta.title, None);
+    assert!(d.slice(d.layout.body).starts_with("Delegates"));
+}

@@ -14,14 +14,41 @@
 
 mod abbrev;
 mod chars;
+mod model;
 mod paragraph;
 mod sentence;
 mod tokenize;
 
 use newsgraph_core::{Annotator, Diagnostic, Document, Paragraph, Sentence, Span, Token};
+use std::sync::Arc;
 
 /// Version of the segmentation behaviour (bump when output changes).
-pub const VERSION: &str = "segment-0.1.0";
+pub const VERSION: &str = "segment-0.2.0+sentences-20261125";
+
+/// Version of the rules-only behaviour (the learned sentence model off).
+pub const RULES_VERSION: &str = "segment-0.2.0+rules";
+
+/// Training support for the sentence-boundary model (used by
+/// `newsgraph-eval`'s `train_sentences` example; not a stable API).
+#[doc(hidden)]
+pub mod learn {
+    pub use crate::model::{instances, rule_feature, Model, BITS};
+    use crate::Segmentation;
+
+    /// Token ranges `(a, b)` of each paragraph of a segmentation.
+    pub fn paragraph_token_ranges(seg: &Segmentation) -> Vec<(usize, usize)> {
+        let mut out = Vec::with_capacity(seg.paragraphs.len());
+        let mut i = 0;
+        for p in &seg.paragraphs {
+            let a = i;
+            while i < seg.tokens.len() && seg.tokens[i].span.end <= p.span.end {
+                i += 1;
+            }
+            out.push((a, i));
+        }
+        out
+    }
+}
 
 /// Options fixed when the segmenter is built.
 #[derive(Clone, Debug, Default)]
@@ -43,9 +70,19 @@ impl Options {
 }
 
 /// Configures a [`Segmenter`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct SegmenterBuilder {
     opts: Options,
+    model: Option<Arc<model::Model>>,
+}
+
+impl Default for SegmenterBuilder {
+    fn default() -> SegmenterBuilder {
+        SegmenterBuilder {
+            opts: Options::default(),
+            model: model::embedded(),
+        }
+    }
 }
 
 impl SegmenterBuilder {
@@ -79,8 +116,25 @@ impl SegmenterBuilder {
         self
     }
 
+    /// Uses the learned sentence-boundary model (default: on). Off, the
+    /// sentence splitter is the rules alone.
+    pub fn sentence_model(mut self, on: bool) -> SegmenterBuilder {
+        self.model = if on { model::embedded() } else { None };
+        self
+    }
+
+    /// Uses the given sentence model (for training and evaluation).
+    #[doc(hidden)]
+    pub fn with_sentence_model(mut self, m: model::Model) -> SegmenterBuilder {
+        self.model = Some(Arc::new(m));
+        self
+    }
+
     pub fn build(self) -> Segmenter {
-        Segmenter { opts: self.opts }
+        Segmenter {
+            opts: self.opts,
+            model: self.model,
+        }
     }
 }
 
@@ -93,9 +147,16 @@ pub struct Segmentation {
 }
 
 /// The segmenter: `Send + Sync`, built once and reused.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Segmenter {
     opts: Options,
+    model: Option<Arc<model::Model>>,
+}
+
+impl Default for Segmenter {
+    fn default() -> Segmenter {
+        Segmenter::new()
+    }
 }
 
 impl Segmenter {
@@ -145,13 +206,17 @@ impl Segmenter {
         paragraph::paragraphs(text, s, e, &mut paras);
         seg.tokens.reserve((e - s) / 5);
         let mut ranges = Vec::new();
+        let mut scratch = model::Scratch::default();
         for (pi, p) in paras.iter().enumerate() {
             let a = seg.tokens.len();
             tokenize::Tokenizer::new(text, &mut seg.tokens, &self.opts)
                 .run(p.start as usize, p.end as usize);
             let b = seg.tokens.len();
             ranges.clear();
-            sentence::split(text, &seg.tokens, a, b, &mut ranges);
+            match &self.model {
+                Some(m) => model::split(text, &seg.tokens, a, b, m, &mut scratch, &mut ranges),
+                None => sentence::split(text, &seg.tokens, a, b, &mut ranges),
+            }
             for &(x, y) in &ranges {
                 seg.sentences.push(Sentence {
                     span: Span {
@@ -181,7 +246,11 @@ impl Annotator for Segmenter {
     }
 
     fn version(&self) -> &str {
-        VERSION
+        if self.model.is_some() {
+            VERSION
+        } else {
+            RULES_VERSION
+        }
     }
 
     fn annotate(&self, doc: &mut Document) -> Vec<Diagnostic> {

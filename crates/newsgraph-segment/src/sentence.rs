@@ -4,7 +4,7 @@ use crate::abbrev::{abbrev, is_sentence_starter, Abbrev};
 use newsgraph_core::{QuoteDir, Token, TokenKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Cand {
+pub(crate) enum Cand {
     /// `.`, `!`, `?` and runs of them.
     Strong,
     /// `...`, `…`.
@@ -17,7 +17,7 @@ enum Cand {
     Emoticon,
 }
 
-fn candidate(text: &str, t: &Token) -> Option<Cand> {
+pub(crate) fn candidate(text: &str, t: &Token) -> Option<Cand> {
     let s = t.span.slice(text).as_bytes();
     match t.kind {
         TokenKind::Punct => {

@@ -131,7 +131,24 @@ fn sentences() {
         sents("U.S. officials said so; others didn't."),
         ["U.S. officials said so; others didn't."]
     );
-    assert_eq!(sents("Wait... What? ok"), ["Wait...", "What?", "ok"]);
+    // The rules split after an ellipsis before a capital; the learned model
+    // (trained on UD, where `Wait... what?` is often one sentence) may not.
+    let rules = SegmenterBuilder::new().sentence_model(false).build();
+    let text = "Wait... What? ok";
+    let (s, _) = rules.segment(text, Span::new(0, text.len()));
+    let got: Vec<_> = s.sentences.iter().map(|s| s.span.slice(text)).collect();
+    assert_eq!(got, ["Wait...", "What?", "ok"]);
+    assert_eq!(rules.version(), RULES_VERSION);
+}
+
+#[test]
+fn learned_sentence_boundaries() {
+    // Unpunctuated breaks of e-mail text that the rules cannot see.
+    assert!(Segmenter::new().model.is_some(), "embedded model loads");
+    assert_eq!(
+        sents("Thanks for the update. Regards, Debra Perlingiere"),
+        ["Thanks for the update.", "Regards,", "Debra Perlingiere"]
+    );
 }
 
 #[test]
