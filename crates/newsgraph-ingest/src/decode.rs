@@ -272,6 +272,24 @@ fn decode_legacy(bytes: &[u8], base: u64) -> Decoded<'_> {
 }
 
 /// Share of control bytes in `head` that make a file binary, or `None`.
+/// 1 for control bytes that do not occur in text (everything below 0x20 but
+/// tab, newline, carriage return, form feed and escape; and DEL).
+static CONTROL: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = 1;
+        b += 1;
+    }
+    t[b'\t' as usize] = 0;
+    t[b'\n' as usize] = 0;
+    t[b'\r' as usize] = 0;
+    t[0x0C] = 0;
+    t[0x1B] = 0;
+    t[0x7F] = 1;
+    t
+};
+
 pub(crate) fn binary_reason(bytes: &[u8]) -> Option<String> {
     const MAGIC: &[(&[u8], &str)] = &[
         (b"\x89PNG", "PNG image"),
@@ -296,10 +314,11 @@ pub(crate) fn binary_reason(bytes: &[u8]) -> Option<String> {
     if head.is_empty() {
         return None;
     }
-    let ctrl = head
-        .iter()
-        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B)) || b == 0x7F)
-        .count();
+    // A table lookup summed as bytes vectorises; this runs on every input.
+    let ctrl: usize = head
+        .chunks(255)
+        .map(|c| c.iter().map(|&b| CONTROL[b as usize]).sum::<u8>() as usize)
+        .sum();
     let pct = ctrl * 100 / head.len();
     (ctrl * 10 > head.len()).then(|| format!("binary content: {pct}% control bytes"))
 }

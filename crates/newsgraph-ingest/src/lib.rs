@@ -434,8 +434,23 @@ fn gunzip_if_needed<'a>(
 pub fn sniff(bytes: &[u8], path: &str) -> Format {
     let path = path.strip_suffix(".gz").unwrap_or(path);
     let head = &bytes[..bytes.len().min(16 * 1024)];
-    let dec = decode::decode(head, 0);
-    let s: &str = &dec.text;
+    // Plain UTF-8 (the common case) needs no decoding to be sniffed; a
+    // character cut by the 16 KiB window is dropped.
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(s) => Some(s),
+        Err(e) if e.error_len().is_none() && !head.starts_with(b"\xEF\xBB\xBF") => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).ok()
+        }
+        Err(_) => None,
+    };
+    let dec;
+    let s: &str = match utf8 {
+        Some(s) if !s.starts_with('\u{FEFF}') => s,
+        _ => {
+            dec = decode::decode(head, 0);
+            &dec.text
+        }
+    };
     let ext = Path::new(path)
         .extension()
         .and_then(|e| e.to_str())
@@ -449,6 +464,10 @@ pub fn sniff(bytes: &[u8], path: &str) -> Format {
             return Format::Seed;
         }
     }
+    if memchr::memchr(b'<', s.as_bytes()).is_none() && !t.starts_with('{') {
+        // No markup and no JSON object: nothing below can match.
+        return Format::Text;
+    }
     let mut cut = t.len().min(4096);
     while !t.is_char_boundary(cut) {
         cut -= 1;
@@ -456,8 +475,8 @@ pub fn sniff(bytes: &[u8], path: &str) -> Format {
     let lower_head = t[..cut].to_ascii_lowercase();
     if lower_head.starts_with("<reuters")
         || lower_head.starts_with("<!doctype lewis")
-        || s.contains("<REUTERS ")
-        || s.contains("<REUTERS>")
+        || memchr::memmem::find_iter(s.as_bytes(), b"<REUTERS")
+            .any(|i| matches!(s.as_bytes().get(i + 8), Some(b' ' | b'>')))
     {
         return Format::Reuters;
     }

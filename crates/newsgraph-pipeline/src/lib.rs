@@ -157,36 +157,56 @@ impl Pipeline {
     /// Processes `paths` (files, directories, `-`) in parallel on the
     /// current rayon pool and calls `sink` once per input, in input order.
     /// `sink` returning `false` stops the run early.
+    ///
+    /// Directory walking runs on its own thread, ahead of the workers, so that
+    /// listing a large corpus overlaps with processing it.
     pub fn run(&self, paths: &[PathBuf], mut sink: impl FnMut(Outcome) -> bool) {
         let threads = rayon::current_num_threads().max(1);
         let window = self.window.unwrap_or(32 * threads);
         let max_bytes = WINDOW_BYTES_PER_THREAD * threads as u64;
-        let mut inputs = self.reader.inputs(paths);
-        loop {
-            let mut batch: Vec<Result<Input, IngestError>> = Vec::new();
-            let mut bytes = 0u64;
-            while batch.len() < window && bytes < max_bytes {
-                let Some(item) = inputs.next() else { break };
-                if let Ok(Input::File(p)) = &item {
-                    bytes += std::fs::metadata(p).map_or(0, |m| m.len());
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(Result<Input, IngestError>, u64)>(4096);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                for item in self.reader.inputs(paths) {
+                    let size = match &item {
+                        Ok(Input::File(p)) => std::fs::metadata(p).map_or(0, |m| m.len()),
+                        _ => 0,
+                    };
+                    if tx.send((item, size)).is_err() {
+                        return; // the consumer stopped early
+                    }
                 }
-                batch.push(item);
-            }
-            if batch.is_empty() {
-                return;
-            }
-            let outcomes: Vec<Outcome> = batch
-                .into_par_iter()
-                .map(|item| match item {
-                    Ok(input) => self.process_input(&input),
-                    Err(e) => Outcome::failed(String::new(), e),
-                })
-                .collect();
-            for o in outcomes {
-                if !sink(o) {
+            });
+            // Owned here so that an early return drops it, which ends the
+            // walker's blocked `send` before the scope joins it.
+            let rx = rx;
+            let mut inputs = rx.iter();
+            loop {
+                let mut batch: Vec<Result<Input, IngestError>> = Vec::new();
+                let mut bytes = 0u64;
+                while batch.len() < window && bytes < max_bytes {
+                    let Some((item, size)) = inputs.next() else {
+                        break;
+                    };
+                    bytes += size;
+                    batch.push(item);
+                }
+                if batch.is_empty() {
                     return;
                 }
+                let outcomes: Vec<Outcome> = batch
+                    .into_par_iter()
+                    .map(|item| match item {
+                        Ok(input) => self.process_input(&input),
+                        Err(e) => Outcome::failed(String::new(), e),
+                    })
+                    .collect();
+                for o in outcomes {
+                    if !sink(o) {
+                        return; // dropping the receiver ends the walker
+                    }
+                }
             }
-        }
+        });
     }
 }

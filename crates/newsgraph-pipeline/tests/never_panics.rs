@@ -127,3 +127,27 @@ fn output_order_is_input_order() {
     assert_eq!(titles, expected);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_sink_that_stops_early_ends_the_run() {
+    let dir = std::env::temp_dir().join(format!("ng-stop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    for i in 0..50 {
+        std::fs::write(
+            dir.join(format!("{i:02}.txt")),
+            format!("T{i}\n\nBody {i}.\n"),
+        )
+        .expect("write");
+    }
+    let reader = ReaderBuilder::new().build().expect("reader");
+    let pipeline = newsgraph_pipeline::PipelineBuilder::new()
+        .window(2)
+        .build(reader);
+    let mut seen = 0;
+    pipeline.run(std::slice::from_ref(&dir), |_| {
+        seen += 1;
+        seen < 3
+    });
+    assert_eq!(seen, 3);
+    std::fs::remove_dir_all(&dir).ok();
+}
