@@ -1,5 +1,58 @@
 //! Byte-level character helpers for the scanner.
 
+/// [`BYTE_CLASS`] bit: an ASCII byte that is not whitespace (continues a
+/// whitespace-free chunk).
+pub(crate) const B_CHUNK: u8 = 1;
+/// [`BYTE_CLASS`] bit: `:` or `@` (a chunk that may hold a URL or e-mail).
+pub(crate) const B_URLISH: u8 = 2;
+/// [`BYTE_CLASS`] bit: an ASCII letter or digit.
+pub(crate) const B_ALNUM: u8 = 4;
+
+/// [`BYTE_CLASS`] bit: an ASCII uppercase letter.
+pub(crate) const B_UPPER: u8 = 8;
+/// [`BYTE_CLASS`] bit: an ASCII lowercase letter.
+pub(crate) const B_LOWER: u8 = 16;
+/// [`BYTE_CLASS`] bit: an ASCII digit.
+pub(crate) const B_DIGIT: u8 = 32;
+
+/// Classes of bytes (`B_*` bits); 0 for ASCII whitespace and for every
+/// byte >= 0x80.
+pub(crate) static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 0x80 {
+        let b = c as u8;
+        let mut k = 0;
+        if !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+            k |= B_CHUNK;
+        }
+        if b == b':' || b == b'@' {
+            k |= B_URLISH;
+        }
+        if b.is_ascii_alphanumeric() {
+            k |= B_ALNUM;
+        }
+        if b.is_ascii_uppercase() {
+            k |= B_UPPER;
+        }
+        if b.is_ascii_lowercase() {
+            k |= B_LOWER;
+        }
+        if b.is_ascii_digit() {
+            k |= B_DIGIT;
+        }
+        t[c] = k;
+        c += 1;
+    }
+    t
+};
+
+/// Whether `c` is an ASCII letter or digit (table lookup).
+#[inline(always)]
+pub(crate) fn is_alnum(c: u8) -> bool {
+    BYTE_CLASS[c as usize] & B_ALNUM != 0
+}
+
 /// Length in bytes of the whitespace character starting at `b[i]`, or 0.
 /// Covers every `char::is_whitespace` character.
 #[inline]

@@ -7,12 +7,14 @@
 //! embedded in the binary and parsed once.
 
 use crate::abbrev::is_sentence_starter;
+use crate::chars::{BYTE_CLASS, B_DIGIT, B_LOWER, B_UPPER};
 use crate::sentence::{self, candidate, Cand};
 use newsgraph_core::{QuoteDir, Token, TokenKind};
 use std::sync::{Arc, OnceLock};
 
 /// Bits of the feature hash table (2^BITS weights).
 pub const BITS: u32 = 18;
+const MASK: u32 = (1 << BITS) - 1;
 const MAGIC: &[u8; 4] = b"NGSB";
 const FORMAT: u32 = 1;
 
@@ -82,11 +84,31 @@ impl Model {
 
     #[inline]
     pub fn score(&self, feats: &[u32]) -> i32 {
-        let mask = (1u32 << BITS) - 1;
+        let w = self.weights();
         feats
             .iter()
-            .map(|&f| i32::from(self.w[(f & mask) as usize]))
+            .map(|&f| i32::from(w[(f & MASK) as usize]))
             .sum()
+    }
+
+    /// [`score`](Self::score) of a fixed-size feature array.
+    #[inline]
+    fn score_array(&self, feats: &[u32; NF]) -> i32 {
+        let w = self.weights();
+        let mut s = 0i32;
+        for &f in feats {
+            s += i32::from(w[(f & MASK) as usize]);
+        }
+        s
+    }
+
+    /// The weight table (its length is checked by `from_bytes`).
+    #[inline]
+    fn weights(&self) -> &[i16; 1 << BITS] {
+        match <&[i16; 1 << BITS]>::try_from(&self.w[..]) {
+            Ok(w) => w,
+            Err(_) => unreachable!("weight table of the wrong size"),
+        }
     }
 }
 
@@ -101,16 +123,32 @@ fn mix(t: u64, a: u64, b: u64) -> u32 {
 const FNV: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// Hash of the token's lowercase form (digit pattern for numbers, the kind
-/// for URLs and the like).
-fn form(text: &str, t: Option<&Token>) -> u64 {
-    let Some(t) = t else { return 1 };
+/// for URLs and the like) and its shape (kind, first character class, case
+/// pattern, final period, length), in one pass over the token's bytes.
+#[inline(never)]
+fn form_shape(text: &str, t: &Token) -> (u64, u64) {
     let s = t.span.slice(text).as_bytes();
     let mut h = FNV;
+    // Number of uppercase letters, and the `B_*` classes seen, in the
+    // first 16 bytes.
+    let mut up = 0u32;
+    let mut seen = 0u8;
+    let head = &s[..s.len().min(16)];
     match t.kind {
         TokenKind::Url | TokenKind::Email | TokenKind::Mention | TokenKind::Hashtag => {
-            return 2 + t.kind as u64
+            h = 2 + t.kind as u64;
+            for &c in head {
+                let k = BYTE_CLASS[c as usize];
+                up += u32::from(k & B_UPPER != 0);
+                seen |= k;
+            }
         }
         TokenKind::Number => {
+            for &c in head {
+                let k = BYTE_CLASS[c as usize];
+                up += u32::from(k & B_UPPER != 0);
+                seen |= k;
+            }
             let mut last = 0u8;
             for &c in s.iter().take(24) {
                 let c = if c.is_ascii_digit() { b'd' } else { c };
@@ -121,14 +159,55 @@ fn form(text: &str, t: Option<&Token>) -> u64 {
             }
         }
         _ => {
-            for &c in s.iter().take(20) {
+            for &c in head {
+                let k = BYTE_CLASS[c as usize];
+                up += u32::from(k & B_UPPER != 0);
+                seen |= k;
+                // `k & B_UPPER` is 8: shifted to 0x20, the lowercase bit.
+                let lc = c | (k & B_UPPER) << 2;
+                h = (h ^ u64::from(lc)).wrapping_mul(0x100_0000_01b3);
+            }
+            for &c in s.iter().take(20).skip(16) {
                 h = (h ^ u64::from(c.to_ascii_lowercase())).wrapping_mul(0x100_0000_01b3);
             }
         }
     }
-    h
+    let lo = seen & B_LOWER != 0;
+    let dg = seen & B_DIGIT != 0;
+    let Some(&c0) = s.first() else {
+        return (h, 0xFFFE);
+    };
+    let mut first = class(c0);
+    if first == 4 {
+        first = match text[t.span.start as usize..].chars().next() {
+            Some(c) if c.is_uppercase() => 1,
+            Some(c) if c.is_lowercase() => 0,
+            _ => 4,
+        };
+    }
+    let len = match s.len() {
+        0..=1 => 0,
+        2 => 1,
+        3 => 2,
+        4..=5 => 3,
+        6..=8 => 4,
+        _ => 5,
+    };
+    let shape = (t.kind as u64)
+        | first << 4
+        | u64::from(up > 0 && !lo) << 7
+        | u64::from(up > 1 && lo) << 8
+        | u64::from(s.len() > 1 && s[s.len() - 1] == b'.') << 9
+        | u64::from(dg) << 10
+        | len << 11;
+    (h, shape)
 }
 
+/// Form and shape of the paragraph edge.
+const EDGE_FORM: u64 = 1;
+const EDGE_SHAPE: u64 = 0xFFFF;
+
+#[inline]
 fn class(c: u8) -> u64 {
     match c {
         b'a'..=b'z' => 0,
@@ -139,44 +218,9 @@ fn class(c: u8) -> u64 {
     }
 }
 
-/// Kind, first character class, case pattern, final period, length.
-fn shape(text: &str, t: Option<&Token>) -> u64 {
-    let Some(t) = t else { return 0xFFFF };
-    let s = t.span.slice(text).as_bytes();
-    let Some(&c0) = s.first() else { return 0xFFFE };
-    let mut first = class(c0);
-    if first == 4 {
-        first = match text[t.span.start as usize..].chars().next() {
-            Some(c) if c.is_uppercase() => 1,
-            Some(c) if c.is_lowercase() => 0,
-            _ => 4,
-        };
-    }
-    let (mut up, mut lo, mut dg) = (0u64, 0u64, 0u64);
-    for &c in s.iter().take(16) {
-        up += u64::from(c.is_ascii_uppercase());
-        lo += u64::from(c.is_ascii_lowercase());
-        dg += u64::from(c.is_ascii_digit());
-    }
-    let len = match s.len() {
-        0..=1 => 0,
-        2 => 1,
-        3 => 2,
-        4..=5 => 3,
-        6..=8 => 4,
-        _ => 5,
-    };
-    (t.kind as u64)
-        | first << 4
-        | u64::from(up > 0 && lo == 0) << 7
-        | u64::from(up > 1 && lo > 0) << 8
-        | u64::from(s.len() > 1 && s[s.len() - 1] == b'.') << 9
-        | u64::from(dg > 0) << 10
-        | len << 11
-}
-
-fn cand_code(text: &str, t: Option<&Token>) -> u64 {
-    match t.and_then(|t| candidate(text, t)) {
+#[inline]
+fn cand_code(c: Option<Cand>) -> u8 {
+    match c {
         None => 0,
         Some(Cand::Strong) => 1,
         Some(Cand::Ellipsis) => 2,
@@ -186,6 +230,7 @@ fn cand_code(text: &str, t: Option<&Token>) -> u64 {
     }
 }
 
+#[inline]
 fn bucket(n: usize) -> u64 {
     match n {
         0..=3 => n as u64,
@@ -214,40 +259,73 @@ fn is_candidate(text: &str, p: &Token, n: &Token) -> bool {
     !(n.kind == TokenKind::Punct && matches!(c, b',' | b';' | b':' | b')' | b']' | b'}' | b'.'))
 }
 
-/// Paragraph-level state carried along the token stream, with a small
-/// cache of per-token feature parts (each token is looked at by up to four
-/// neighbouring candidates).
-#[derive(Default)]
-struct State {
+/// Per-token feature parts of a paragraph, computed at most once per token
+/// (each token is looked at by up to four neighbouring candidates).
+#[derive(Clone, Copy, Default, Debug)]
+struct Slot {
+    form: u64,
+    shape: u64,
+    cand: u8,
+    /// Bit 0: `form`/`shape` are set; bit 1: `cand` is set.
+    have: u8,
+}
+
+const HAVE_FS: u8 = 1;
+const HAVE_CAND: u8 = 2;
+
+/// Paragraph-level state carried along the token stream, with the lazily
+/// filled per-token parts of `toks[a..b]`.
+struct State<'s> {
     quote_depth: u32,
     bracket_depth: u32,
-    cache: [(usize, u64, u64, u64); 8],
+    a: usize,
+    b: usize,
+    slots: &'s mut [Slot],
 }
 
-impl State {
-    /// (form, shape, candidate code) of `toks[i]` or of the paragraph edge.
-    #[inline]
-    fn parts(
-        &mut self,
-        text: &str,
-        toks: &[Token],
-        a: usize,
-        b: usize,
-        i: usize,
-    ) -> (u64, u64, u64) {
-        if i < a || i >= b {
-            return (form(text, None), shape(text, None), 0);
+impl<'s> State<'s> {
+    fn new(a: usize, b: usize, slots: &'s mut Vec<Slot>) -> State<'s> {
+        slots.clear();
+        slots.resize(b.saturating_sub(a), Slot::default());
+        State {
+            quote_depth: 0,
+            bracket_depth: 0,
+            a,
+            b,
+            slots,
         }
-        let slot = &mut self.cache[i & 7];
-        if slot.0 != i + 1 {
-            let t = Some(&toks[i]);
-            *slot = (i + 1, form(text, t), shape(text, t), cand_code(text, t));
-        }
-        (slot.1, slot.2, slot.3)
     }
-}
 
-impl State {
+    /// (form, shape) of `toks[i]` or of the paragraph edge.
+    #[inline(always)]
+    fn form_shape(&mut self, text: &str, toks: &[Token], i: usize) -> (u64, u64) {
+        if i < self.a || i >= self.b {
+            return (EDGE_FORM, EDGE_SHAPE);
+        }
+        let slot = &mut self.slots[i - self.a];
+        if slot.have & HAVE_FS == 0 {
+            let (f, s) = form_shape(text, &toks[i]);
+            slot.form = f;
+            slot.shape = s;
+            slot.have |= HAVE_FS;
+        }
+        (slot.form, slot.shape)
+    }
+
+    /// Candidate code of `toks[i]` (0 at the paragraph edge).
+    #[inline]
+    fn cand(&mut self, text: &str, toks: &[Token], i: usize) -> u64 {
+        if i < self.a || i >= self.b {
+            return 0;
+        }
+        let slot = &mut self.slots[i - self.a];
+        if slot.have & HAVE_CAND == 0 {
+            slot.cand = cand_code(candidate(text, &toks[i]));
+            slot.have |= HAVE_CAND;
+        }
+        u64::from(slot.cand)
+    }
+
     #[inline]
     fn step(&mut self, text: &str, t: &Token) {
         match t.kind {
@@ -265,61 +343,64 @@ impl State {
     }
 }
 
+/// Number of hashed features per candidate boundary.
+const NF: usize = 29;
+
 /// Features of the boundary before `toks[j]` (`a < j < b`), `last` being
 /// the start of the current sentence and `rule` the rules' decision.
-#[allow(clippy::too_many_arguments)]
+#[inline]
 fn features(
     text: &str,
     toks: &[Token],
-    a: usize,
-    b: usize,
     j: usize,
     last: usize,
     rule: bool,
-    st: &mut State,
-    out: &mut Vec<u32>,
-) {
-    out.clear();
-    let (fpp, spp, cpp) = st.parts(text, toks, a, b, j.wrapping_sub(2));
-    let (fp, sp, cp) = st.parts(text, toks, a, b, j - 1);
-    let (fn_, sn, _) = st.parts(text, toks, a, b, j);
-    let (fnn, snn, _) = st.parts(text, toks, a, b, j + 1);
+    st: &mut State<'_>,
+) -> [u32; NF] {
+    let b = st.b;
+    let (fpp, spp) = st.form_shape(text, toks, j.wrapping_sub(2));
+    let cpp = st.cand(text, toks, j.wrapping_sub(2));
+    let (fp, sp) = st.form_shape(text, toks, j - 1);
+    let cp = st.cand(text, toks, j - 1);
+    let (fn_, sn) = st.form_shape(text, toks, j);
+    let (fnn, snn) = st.form_shape(text, toks, j + 1);
     let n = (j < b).then(|| &toks[j]);
     let r = u64::from(rule);
     let dist = bucket(j - last);
     let rem = bucket(b - j);
     let starter = n.is_some_and(|n| is_sentence_starter(n.span.slice(text).as_bytes()));
     let depth = u64::from(st.quote_depth.min(2)) | u64::from(st.bracket_depth.min(2)) << 2;
-    let mut f = |t: u64, x: u64, y: u64| out.push(mix(t, x, y));
-    f(0, 0, 0);
-    f(1, r, 0);
-    f(2, r, cp | cpp << 4);
-    f(3, fp, 0);
-    f(4, fn_, 0);
-    f(5, sp, 0);
-    f(6, sn, 0);
-    f(7, fpp, 0);
-    f(8, fnn, 0);
-    f(9, spp, 0);
-    f(10, snn, 0);
-    f(11, fp, sn);
-    f(12, sp, fn_);
-    f(13, sp, sn);
-    f(14, spp << 20 | sp, sn);
-    f(15, fp, fn_);
-    f(16, dist, r);
-    f(17, dist, sp);
-    f(18, rem, r);
-    f(19, rem, sn);
-    f(20, u64::from(starter), r | cp << 1);
-    f(21, depth, r);
-    f(22, depth, sp << 20 | sn);
-    f(23, cp | cpp << 4 | r << 8, sn);
-    f(24, fpp, fp);
-    f(25, sn, snn);
-    f(26, fp, r);
-    f(27, fpp ^ fp.rotate_left(17), dist);
-    f(28, fp, dist);
+    [
+        mix(0, 0, 0),
+        mix(1, r, 0),
+        mix(2, r, cp | cpp << 4),
+        mix(3, fp, 0),
+        mix(4, fn_, 0),
+        mix(5, sp, 0),
+        mix(6, sn, 0),
+        mix(7, fpp, 0),
+        mix(8, fnn, 0),
+        mix(9, spp, 0),
+        mix(10, snn, 0),
+        mix(11, fp, sn),
+        mix(12, sp, fn_),
+        mix(13, sp, sn),
+        mix(14, spp << 20 | sp, sn),
+        mix(15, fp, fn_),
+        mix(16, dist, r),
+        mix(17, dist, sp),
+        mix(18, rem, r),
+        mix(19, rem, sn),
+        mix(20, u64::from(starter), r | cp << 1),
+        mix(21, depth, r),
+        mix(22, depth, sp << 20 | sn),
+        mix(23, cp | cpp << 4 | r << 8, sn),
+        mix(24, fpp, fp),
+        mix(25, sn, snn),
+        mix(26, fp, r),
+        mix(27, fpp ^ fp.rotate_left(17), dist),
+        mix(28, fp, dist),
+    ]
 }
 
 /// The hashed feature that carries the rules' decision alone (the trainer
@@ -328,18 +409,11 @@ pub fn rule_feature(rule: bool) -> u32 {
     mix(1, u64::from(rule), 0)
 }
 
-/// Rule boundaries of `toks[a..b]` as a sorted list of sentence starts
-/// (excluding `a`).
-fn rule_starts(text: &str, toks: &[Token], a: usize, b: usize, scratch: &mut Vec<(usize, usize)>) {
-    scratch.clear();
-    sentence::split(text, toks, a, b, scratch);
-}
-
 /// Scratch buffers reused across paragraphs.
 #[derive(Default, Debug)]
 pub(crate) struct Scratch {
     rules: Vec<(usize, usize)>,
-    feats: Vec<u32>,
+    slots: Vec<Slot>,
 }
 
 /// Sentence ranges of `toks[a..b]` decided by `model`.
@@ -352,21 +426,33 @@ pub(crate) fn split(
     scratch: &mut Scratch,
     out: &mut Vec<(usize, usize)>,
 ) {
-    rule_starts(text, toks, a, b, &mut scratch.rules);
+    let rules = &mut scratch.rules;
+    rules.clear();
+    let mut st = State::new(a, b, &mut scratch.slots);
+    {
+        // The rules look at every token's candidate kind: keep those for
+        // the features.
+        let slots = &mut *st.slots;
+        sentence::split_with(text, toks, a, b, rules, |i, c| {
+            let s = &mut slots[i - a];
+            s.cand = cand_code(c);
+            s.have |= HAVE_CAND;
+        });
+    }
+    let rules = &scratch.rules;
     let mut ri = 1; // rules[ri].0 is the next rule start
-    let mut st = State::default();
     let mut last = a;
     if a < b {
         st.step(text, &toks[a]);
     }
     for j in a + 1..b {
-        let rule = scratch.rules.get(ri).is_some_and(|r| r.0 == j);
+        let rule = rules.get(ri).is_some_and(|r| r.0 == j);
         if rule {
             ri += 1;
         }
         if rule || is_candidate(text, &toks[j - 1], &toks[j]) {
-            features(text, toks, a, b, j, last, rule, &mut st, &mut scratch.feats);
-            if model.score(&scratch.feats) > 0 {
+            let feats = features(text, toks, j, last, rule, &mut st);
+            if model.score_array(&feats) > 0 {
                 out.push((last, j));
                 last = j;
             }
@@ -391,15 +477,15 @@ pub fn instances(
     out: &mut Vec<(Vec<u32>, bool)>,
 ) -> usize {
     let mut rules = Vec::new();
-    rule_starts(text, toks, a, b, &mut rules);
+    sentence::split(text, toks, a, b, &mut rules);
     let mut ri = 1;
-    let mut st = State::default();
+    let mut slots = Vec::new();
+    let mut st = State::new(a, b, &mut slots);
     let mut last = a;
     let mut missed = 0;
     if a < b {
         st.step(text, &toks[a]);
     }
-    let mut feats = Vec::new();
     for j in a + 1..b {
         let rule = rules.get(ri).is_some_and(|r| r.0 == j);
         if rule {
@@ -407,8 +493,8 @@ pub fn instances(
         }
         let y = gold(j);
         if rule || is_candidate(text, &toks[j - 1], &toks[j]) {
-            features(text, toks, a, b, j, last, rule, &mut st, &mut feats);
-            out.push((feats.clone(), y));
+            let feats = features(text, toks, j, last, rule, &mut st);
+            out.push((feats.to_vec(), y));
         } else if y {
             missed += 1;
         }

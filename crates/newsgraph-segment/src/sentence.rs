@@ -17,36 +17,60 @@ pub(crate) enum Cand {
     Emoticon,
 }
 
+#[inline]
 pub(crate) fn candidate(text: &str, t: &Token) -> Option<Cand> {
-    let s = t.span.slice(text).as_bytes();
+    // Cheap byte tests first: only tokens that start (punctuation) or end
+    // (words) with the right byte need their text sliced.
+    let bytes = text.as_bytes();
     match t.kind {
         TokenKind::Punct => {
-            if s.is_empty() {
+            if !matches!(
+                bytes.get(t.span.start as usize),
+                Some(b'.' | b'!' | b'?' | 0xE2)
+            ) {
                 return None;
             }
-            if s.iter().all(|&c| c == b'.') && s.len() >= 2 || s.starts_with("…".as_bytes()) {
+            let s = t.span.slice(text).as_bytes();
+            let &c0 = s.first()?;
+            if c0 == b'.' && s.len() >= 2 && s.iter().all(|&c| c == b'.')
+                || s.starts_with("…".as_bytes())
+            {
                 return Some(Cand::Ellipsis);
             }
-            if matches!(s[0], b'.' | b'!' | b'?') {
+            if matches!(c0, b'.' | b'!' | b'?') {
                 return Some(Cand::Strong);
             }
             None
         }
         TokenKind::Emoji => Some(Cand::Emoticon),
-        TokenKind::Word if s.len() > 1 && s[s.len() - 1] == b'.' => {
-            let w = &s[..s.len() - 1];
-            if w.len() == 1 {
-                return Some(Cand::Title);
+        TokenKind::Word => {
+            let end = t.span.end as usize;
+            if end == 0 || bytes.get(end - 1) != Some(&b'.') {
+                return None;
             }
-            if w.contains(&b'.') {
-                return Some(Cand::Abbrev);
-            }
-            match abbrev(w, false) {
-                Abbrev::Title => Some(Cand::Title),
-                _ => Some(Cand::Abbrev),
+            let s = t.span.slice(text).as_bytes();
+            if s.len() > 1 && s[s.len() - 1] == b'.' {
+                word_candidate(&s[..s.len() - 1])
+            } else {
+                None
             }
         }
         _ => None,
+    }
+}
+
+/// Candidate kind of a word ending in a period (`w` without the period).
+#[inline(never)]
+fn word_candidate(w: &[u8]) -> Option<Cand> {
+    if w.len() == 1 {
+        return Some(Cand::Title);
+    }
+    if w.contains(&b'.') {
+        return Some(Cand::Abbrev);
+    }
+    match abbrev(w, false) {
+        Abbrev::Title => Some(Cand::Title),
+        _ => Some(Cand::Abbrev),
     }
 }
 
@@ -99,10 +123,26 @@ fn starts_sentence(
 /// Sentence boundaries of `toks[a..b]`: pushes the (start, end) token
 /// ranges of its sentences.
 pub(crate) fn split(text: &str, toks: &[Token], a: usize, b: usize, out: &mut Vec<(usize, usize)>) {
+    split_with(text, toks, a, b, out, |_, _| {});
+}
+
+/// [`split`], calling `seen(i, candidate(toks[i]))` for the tokens whose
+/// candidate kind it computes.
+#[inline]
+pub(crate) fn split_with(
+    text: &str,
+    toks: &[Token],
+    a: usize,
+    b: usize,
+    out: &mut Vec<(usize, usize)>,
+    mut seen: impl FnMut(usize, Option<Cand>),
+) {
     let mut s = a;
     let mut i = a;
     while i < b {
-        let Some(cand) = candidate(text, &toks[i]) else {
+        let c = candidate(text, &toks[i]);
+        seen(i, c);
+        let Some(cand) = c else {
             i += 1;
             continue;
         };

@@ -4,7 +4,8 @@ use crate::abbrev::{
     abbrev, fused_split, is_arabic_particle, is_hyphen_prefix, is_number_suffix, Abbrev,
 };
 use crate::chars::{
-    char_at, char_before, is_emoji, is_emoji_modifier, is_mark, is_opening, is_word_char, ws_len,
+    char_at, char_before, is_alnum, is_emoji, is_emoji_modifier, is_mark, is_opening, is_word_char,
+    ws_len, BYTE_CLASS, B_CHUNK, B_URLISH,
 };
 use crate::Options;
 use newsgraph_core::{QuoteDir, Span, Token, TokenKind};
@@ -42,15 +43,28 @@ impl<'a> Tokenizer<'a> {
         let b = self.b;
         let mut i = start;
         while i < end {
-            let w = ws_len(b, i);
-            if w > 0 {
-                i += w;
-                continue;
+            let c = b[i];
+            if c < 0x80 {
+                if BYTE_CLASS[c as usize] & B_CHUNK == 0 {
+                    i += 1;
+                    continue;
+                }
+            } else {
+                let w = ws_len(b, i);
+                if w > 0 {
+                    i += w;
+                    continue;
+                }
             }
             let cs = i;
-            while i < end {
-                let c = b[i];
-                if (c > b' ' && c < 0x80) || ws_len(b, i) == 0 {
+            let mut urlish = 0u8;
+            let rest = &b[..end];
+            while let Some(&c) = rest.get(i) {
+                let k = BYTE_CLASS[c as usize];
+                if k & B_CHUNK != 0 {
+                    urlish |= k & B_URLISH;
+                    i += 1;
+                } else if c >= 0x80 && ws_len(b, i) == 0 {
                     i += 1;
                 } else {
                     break;
@@ -59,7 +73,7 @@ impl<'a> Tokenizer<'a> {
             // `i` may sit inside a multi-byte char only if that char is not
             // whitespace, in which case the loop went past it: fine.
             let before = self.out.len();
-            self.chunk(cs, i);
+            self.chunk(cs, i, urlish & B_URLISH != 0);
             if self.out.len() > before {
                 if let Some(t) = self.out.last_mut() {
                     t.space_after = true;
@@ -105,10 +119,11 @@ impl<'a> Tokenizer<'a> {
         });
     }
 
-    /// A whitespace-free run `cs..ce`.
-    fn chunk(&mut self, cs: usize, ce: usize) {
+    /// A whitespace-free run `cs..ce`; `urlish` when it holds `:` or `@`.
+    #[inline]
+    fn chunk(&mut self, cs: usize, ce: usize, urlish: bool) {
         let chunk = &self.b[cs..ce];
-        if chunk.len() >= 4 && chunk.iter().any(|&c| c == b':' || c == b'@')
+        if chunk.len() >= 4 && urlish
             || starts_with_ci(chunk, b"www.")
             || (chunk.len() > 5
                 && (chunk[0] == b'(' || chunk[0] == b'<' || chunk[0] == b'"')
@@ -201,23 +216,25 @@ impl<'a> Tokenizer<'a> {
         let b = self.b;
         let mut i = s;
         while i < e {
-            let (c, l) = char_at(text, i);
-            if is_word_char(c) && !is_mark(c) {
+            let x = b[i];
+            if is_alnum(x) {
                 i = self.word(i, e);
                 continue;
             }
-            let next = if i + l < e {
-                Some(char_at(text, i + l).0)
-            } else {
-                None
-            };
+            let (c, l) = char_at(text, i);
+            if x >= 0x80 && is_word_char(c) && !is_mark(c) {
+                i = self.word(i, e);
+                continue;
+            }
+            // The char after `c`, when it matters.
+            let next = || next_char(text, i + l, e);
             match c {
-                '#' if next.is_some_and(|n| n.is_alphabetic()) => {
+                '#' if next().is_some_and(|n| n.is_alphabetic()) => {
                     let end = self.scan_handle(i + 1, e);
                     self.push(i, end, TokenKind::Hashtag);
                     i = end;
                 }
-                '@' if next.is_some_and(|n| n.is_alphanumeric() || n == '_') => {
+                '@' if next().is_some_and(|n| n.is_alphanumeric() || n == '_') => {
                     let end = self.scan_handle(i + 1, e);
                     self.push(i, end, TokenKind::Mention);
                     i = end;
@@ -283,7 +300,7 @@ impl<'a> Tokenizer<'a> {
                     i += l;
                 }
                 '\'' => {
-                    if next == Some('\'') {
+                    if next() == Some('\'') {
                         self.push_quote(i, i + 2, QuoteDir::Close);
                         self.dq_open = false;
                         i += 2;
@@ -295,7 +312,7 @@ impl<'a> Tokenizer<'a> {
                     i += l;
                 }
                 '`' => {
-                    let n = if next == Some('`') { 2 } else { 1 };
+                    let n = if next() == Some('`') { 2 } else { 1 };
                     self.push_quote(i, i + n, QuoteDir::Open);
                     i += n;
                 }
@@ -450,9 +467,9 @@ impl<'a> Tokenizer<'a> {
         let mut j = start;
         let mut dotted = false;
         loop {
-            while j < e {
-                let x = b[j];
-                if x.is_ascii_alphanumeric() {
+            let upto = &b[..e];
+            while let Some(&x) = upto.get(j) {
+                if is_alnum(x) {
                     j += 1;
                     continue;
                 }
@@ -649,6 +666,16 @@ impl<'a> Tokenizer<'a> {
             }
         }
         self.push(s, e, TokenKind::Word);
+    }
+}
+
+/// The char at `k` when `k < e`.
+#[inline]
+fn next_char(text: &str, k: usize, e: usize) -> Option<char> {
+    if k < e {
+        Some(char_at(text, k).0)
+    } else {
+        None
     }
 }
 
