@@ -160,7 +160,20 @@ impl Pipeline {
     ///
     /// Directory walking runs on its own thread, ahead of the workers, so that
     /// listing a large corpus overlaps with processing it.
-    pub fn run(&self, paths: &[PathBuf], mut sink: impl FnMut(Outcome) -> bool) {
+    pub fn run(&self, paths: &[PathBuf], sink: impl FnMut(Outcome) -> bool) {
+        self.run_with(paths, |o| o, sink);
+    }
+
+    /// Like [`run`](Self::run), but `map` turns each outcome into what the
+    /// sink needs (serialised output, counts) on the worker threads, so that
+    /// the serial sink does as little as possible and documents are dropped
+    /// in parallel.
+    pub fn run_with<T: Send>(
+        &self,
+        paths: &[PathBuf],
+        map: impl Fn(Outcome) -> T + Sync,
+        mut sink: impl FnMut(T) -> bool,
+    ) {
         let threads = rayon::current_num_threads().max(1);
         let window = self.window.unwrap_or(32 * threads);
         let max_bytes = WINDOW_BYTES_PER_THREAD * threads as u64;
@@ -194,11 +207,13 @@ impl Pipeline {
                 if batch.is_empty() {
                     return;
                 }
-                let outcomes: Vec<Outcome> = batch
+                let outcomes: Vec<T> = batch
                     .into_par_iter()
-                    .map(|item| match item {
-                        Ok(input) => self.process_input(&input),
-                        Err(e) => Outcome::failed(String::new(), e),
+                    .map(|item| {
+                        map(match item {
+                            Ok(input) => self.process_input(&input),
+                            Err(e) => Outcome::failed(String::new(), e),
+                        })
                     })
                     .collect();
                 for o in outcomes {

@@ -23,10 +23,10 @@ use newsgraph_core::{Annotator, Diagnostic, Document, Paragraph, Sentence, Span,
 use std::sync::Arc;
 
 /// Version of the segmentation behaviour (bump when output changes).
-pub const VERSION: &str = "segment-0.2.0+sentences-20261125";
+pub const VERSION: &str = "segment-0.3.0+sentences-20261125";
 
 /// Version of the rules-only behaviour (the learned sentence model off).
-pub const RULES_VERSION: &str = "segment-0.2.0+rules";
+pub const RULES_VERSION: &str = "segment-0.3.0+rules";
 
 /// Training support for the sentence-boundary model (used by
 /// `newsgraph-eval`'s `train_sentences` example; not a stable API).

@@ -178,3 +178,33 @@ fn annotator_fills_document() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Segmenter>();
 }
+
+#[test]
+fn quote_edges_after_final_punctuation_are_boundaries() {
+    assert_eq!(
+        sents("The strike must end now. \"Maybe we were wrong,\" the union leader said."),
+        [
+            "The strike must end now.",
+            "\"Maybe we were wrong,\" the union leader said."
+        ]
+    );
+    assert_eq!(
+        sents("\"It is over.\" Transport Secretary Jane Wood disagreed on Monday."),
+        [
+            "\"It is over.\"",
+            "Transport Secretary Jane Wood disagreed on Monday."
+        ]
+    );
+}
+
+#[test]
+fn a_first_name_is_not_cut_from_its_surname() {
+    for text in [
+        "The film was nominated in the best director category. Mike Leigh is up for the award.",
+        "Shares fell sharply, the bank said in its court filing. Tom Lake, a spokesman, declined to comment.",
+    ] {
+        let s = sents(text);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(s[1].starts_with(char::is_uppercase) && s[1].split(' ').count() > 2, "{s:?}");
+    }
+}

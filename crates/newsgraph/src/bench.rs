@@ -83,16 +83,18 @@ fn measure(pipeline: &Pipeline, args: &BenchArgs, threads: usize) -> Run {
     pb.set_message(format!("{threads} thread(s)"));
     let (mut inputs, mut failed, mut docs, mut bytes, mut tokens) = (0u64, 0u64, 0u64, 0u64, 0u64);
     let start = Instant::now();
-    pipeline.run(&args.input.paths, |o| {
+    // Counting (and dropping the documents) happens on the worker threads.
+    let count = |o: Outcome| {
+        let tokens: u64 = o.docs.iter().map(|d| d.tokens.len() as u64).sum();
+        (!o.errors.is_empty(), o.bytes, o.docs.len() as u64, tokens)
+    };
+    pipeline.run_with(&args.input.paths, count, |(f, b, d, t)| {
         inputs += 1;
-        let o: Outcome = o;
-        if !o.errors.is_empty() {
-            failed += 1;
-        }
-        bytes += o.bytes;
-        docs += o.docs.len() as u64;
-        tokens += o.docs.iter().map(|d| d.tokens.len() as u64).sum::<u64>();
-        pb.inc(o.docs.len() as u64);
+        failed += u64::from(f);
+        bytes += b;
+        docs += d;
+        tokens += t;
+        pb.inc(d);
         true
     });
     let seconds = start.elapsed().as_secs_f64().max(1e-9);

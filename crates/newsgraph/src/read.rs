@@ -34,22 +34,31 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
     let mut failed = 0usize;
     let mut write_err: Option<std::io::Error> = None;
     crate::with_threads(args.input.threads, || {
-        pipeline.run(&args.input.paths, |outcome: Outcome| {
-            if !outcome.errors.is_empty() {
+        // Documents are serialised on the worker threads; the sink only
+        // writes bytes in input order.
+        let serialise = |o: Outcome| {
+            let mut bytes = Vec::new();
+            for d in &o.docs {
+                // Writing into a Vec cannot fail; serde_json cannot fail on
+                // these types (string keys only).
+                let _ = output::write_jsonl(&mut bytes, d);
+            }
+            (bytes, o.docs.len() as u64, o.errors)
+        };
+        pipeline.run_with(&args.input.paths, serialise, |(bytes, docs, errors)| {
+            if !errors.is_empty() {
                 failed += 1;
                 pb.suspend(|| {
-                    for e in &outcome.errors {
+                    for e in &errors {
                         eprintln!("newsgraph: {e}");
                     }
                 });
             }
-            for d in &outcome.docs {
-                if let Err(e) = output::write_jsonl(&mut out, d) {
-                    write_err = Some(e);
-                    return false;
-                }
-                pb.inc(1);
+            if let Err(e) = out.write_all(&bytes) {
+                write_err = Some(e);
+                return false;
             }
+            pb.inc(docs);
             true
         })
     })?;
