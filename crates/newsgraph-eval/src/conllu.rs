@@ -18,6 +18,9 @@ pub enum EvalError {
         line: usize,
         reason: String,
     },
+    /// The request itself cannot be carried out (e.g. zero training epochs).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// One surface token: a plain word, or a multiword token (`don't` = `do` +

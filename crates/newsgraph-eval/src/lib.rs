@@ -2,6 +2,7 @@
 
 pub mod conllu;
 pub mod segment;
+pub mod train;
 
 pub use conllu::EvalError;
 pub use segment::{evaluate_segmentation, Metric, SegmentEvalOptions, SegmentReport};

@@ -29,7 +29,7 @@ pub const VERSION: &str = "segment-0.3.0+sentences-20261125";
 pub const RULES_VERSION: &str = "segment-0.3.0+rules";
 
 /// Training support for the sentence-boundary model (used by
-/// `newsgraph-eval`'s `train_sentences` example; not a stable API).
+/// `newsgraph_eval::train`, i.e. `newsgraph train sentences`; not a stable API).
 #[doc(hidden)]
 pub mod learn {
     pub use crate::model::{instances, rule_feature, Model, BITS};

@@ -13,6 +13,7 @@ mod eval;
 mod output;
 mod progress;
 mod read;
+mod train;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -43,6 +44,9 @@ enum Command {
     /// Score a stage against a gold standard.
     #[command(subcommand)]
     Eval(eval::EvalCommand),
+    /// Reproduce a shipped model from open training data.
+    #[command(subcommand)]
+    Train(train::TrainCommand),
 }
 
 /// Input options shared by every command that reads news files.
@@ -138,6 +142,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Eval(cmd) => eval::run(&cmd),
+        Command::Train(cmd) => train::run(&cmd),
     };
     match result {
         Ok(code) => code,

@@ -224,3 +224,34 @@ fn bench_reports_throughput_and_memory() {
     assert!(runs[0]["tokens"].as_u64().unwrap() > 1000);
     assert!(runs[0]["mb_per_s"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn train_sentences_writes_a_model_and_refuses_zero_epochs() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("tiny.conllu");
+    std::fs::write(&f, TINY_CONLLU).unwrap();
+    let out_file = dir.path().join("sentences.bin");
+    let run_train = |epochs: &str| {
+        run(bin()
+            .args(["train", "sentences", "--train"])
+            .arg(&f)
+            .arg("--dev")
+            .arg(&f)
+            .arg("-o")
+            .arg(&out_file)
+            .args(["--epochs", epochs]))
+    };
+    let out = run_train("2");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let weights = std::fs::read(&out_file).unwrap();
+    assert!(weights.starts_with(b"NGSB"));
+    assert_eq!(weights.len(), 16 + 2 * (1 << 18));
+    // Deterministic: a second run writes the same bytes.
+    assert!(run_train("2").status.success());
+    assert_eq!(std::fs::read(&out_file).unwrap(), weights);
+    assert_eq!(run_train("0").status.code(), Some(3));
+}

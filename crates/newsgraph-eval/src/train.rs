@@ -1,64 +1,50 @@
-//! Trains the sentence-boundary model of `newsgraph-segment`.
-//!
-//! ```text
-//! cargo run --release -p newsgraph-eval --example train_sentences -- \
-//!     --train en_ewt-ud-train.conllu gum-train.conllu \
-//!     --dev en_ewt-ud-dev.conllu gum-dev.conllu \
-//!     -o crates/newsgraph-segment/data/sentences.bin
-//! ```
-//!
-//! An averaged perceptron over the hashed features of
-//! `newsgraph_segment::learn`, trained for up to `--epochs` passes over the
-//! candidate boundaries of the training files (in a fixed pseudo-random
-//! order); the epoch with the best mean sentence F1 on the dev files is
-//! kept. Deterministic: the same inputs give the same file byte for byte.
+//! Training of the models `newsgraph` ships (today: the sentence-boundary
+//! model of `newsgraph-segment`), behind `newsgraph train …`.
 
-use newsgraph_eval::segment::{evaluate_doc, gold_docs, GoldDoc, SegmentEvalOptions};
-use newsgraph_eval::SegmentReport;
+use crate::segment::{evaluate_doc, gold_docs, GoldDoc, SegmentEvalOptions};
+use crate::{EvalError, SegmentReport};
 use newsgraph_segment::learn::{instances, paragraph_token_ranges, rule_feature, Model, BITS};
 use newsgraph_segment::{Segmenter, SegmenterBuilder};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
-fn main() {
-    let mut train = Vec::new();
-    let mut dev = Vec::new();
-    let mut out: Option<PathBuf> = None;
-    let mut epochs = 12usize;
-    let mut target = 0;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--train" => target = 1,
-            "--dev" => target = 2,
-            "-o" | "--out" => out = args.next().map(PathBuf::from),
-            "--epochs" => epochs = args.next().and_then(|n| n.parse().ok()).unwrap_or(epochs),
-            _ if target == 1 => train.push(PathBuf::from(a)),
-            _ if target == 2 => dev.push(PathBuf::from(a)),
-            _ => {
-                eprintln!("usage: train_sentences --train FILE… --dev FILE… -o OUT [--epochs N]");
-                std::process::exit(2);
-            }
-        }
-    }
-    let (Some(out), false, false) = (out, train.is_empty(), dev.is_empty()) else {
-        eprintln!("usage: train_sentences --train FILE… --dev FILE… -o OUT [--epochs N]");
-        std::process::exit(2);
-    };
+/// The trained sentence model and how it was chosen.
+#[derive(Debug, Clone)]
+pub struct TrainedSentences {
+    /// The weights file (`data/sentences.bin` format).
+    pub bytes: Vec<u8>,
+    pub epoch: usize,
+    pub rule_margin: f32,
+    /// Mean sentence F1 over the dev files, in percent.
+    pub dev_f1: f64,
+    /// Sentence F1 of the rules alone on each dev file, for comparison.
+    pub rules_dev_f1: Vec<(String, f64)>,
+    pub seconds: f64,
+}
+
+/// Trains the sentence-boundary model: an averaged perceptron over the
+/// hashed features of `newsgraph_segment::learn`, for up to `epochs` passes
+/// over the candidate boundaries of the `train` CoNLL-U files, in a fixed
+/// pseudo-random order; the epoch (and rule margin) with the best mean
+/// sentence F1 on the `dev` files is kept. Deterministic: the same inputs
+/// give the same bytes. `log` receives one progress line at a time.
+pub fn train_sentences(
+    train: &[PathBuf],
+    dev: &[PathBuf],
+    epochs: usize,
+    mut log: impl FnMut(&str),
+) -> Result<TrainedSentences, EvalError> {
     let t0 = Instant::now();
     let opts = SegmentEvalOptions::default();
-    let load = |p: &[PathBuf]| {
-        gold_docs(p, &opts).unwrap_or_else(|e| {
-            eprintln!("error: {e}");
-            std::process::exit(1)
-        })
-    };
-    let train_docs = load(&train);
-    let dev_sets: Vec<(String, Vec<GoldDoc>)> = dev
-        .iter()
-        .map(|p| (p.display().to_string(), load(std::slice::from_ref(p))))
-        .collect();
+    let train_docs = gold_docs(train, &opts)?;
+    let mut dev_sets: Vec<(String, Vec<GoldDoc>)> = Vec::new();
+    for p in dev {
+        dev_sets.push((
+            p.display().to_string(),
+            gold_docs(std::slice::from_ref(p), &opts)?,
+        ));
+    }
 
     // Candidate boundaries of the training texts, tokenized by the rules.
     let rules = SegmenterBuilder::new().sentence_model(false).build();
@@ -75,14 +61,14 @@ fn main() {
         }
     }
     let pos = data.iter().filter(|x| x.1).count();
-    eprintln!(
+    log(&format!(
         "{} docs, {} candidates ({} boundaries); {} of {} in-paragraph gold boundaries are not candidates",
         train_docs.len(),
         data.len(),
         pos,
         missed,
         gold_breaks
-    );
+    ));
 
     let size = 1usize << BITS;
     let mut w = vec![0f32; size];
@@ -126,7 +112,9 @@ fn main() {
             wr[on] += r;
             wr[off] -= r;
             let bytes = Model::to_bytes(&wr);
-            let model = Model::from_bytes(&bytes).expect("round trip");
+            let Some(model) = Model::from_bytes(&bytes) else {
+                continue; // cannot happen: to_bytes and from_bytes agree
+            };
             let seg = SegmenterBuilder::new().with_sentence_model(model).build();
             let mut f1s = Vec::new();
             let mut line = format!("epoch {epoch:2} rule margin {r:4}: {errors:6} training errors");
@@ -136,7 +124,7 @@ fn main() {
                 f1s.push(f1);
             }
             let mean = f1s.iter().sum::<f64>() / f1s.len() as f64;
-            eprintln!("{line}  mean {mean:.2}");
+            log(&format!("{line}  mean {mean:.2}"));
             // Ties go to the earlier epoch and the larger margin.
             if best
                 .as_ref()
@@ -146,24 +134,24 @@ fn main() {
             }
         }
     }
-    let (mean, epoch, margin, bytes) = best.expect("at least one epoch");
-    if let Err(e) = std::fs::write(&out, &bytes) {
-        eprintln!("error: {}: {e}", out.display());
-        std::process::exit(1);
-    }
-    let rules_line: Vec<String> = dev_sets
+    let Some((mean, epoch, margin, bytes)) = best else {
+        return Err(EvalError::Invalid(
+            "no training epoch ran (epochs must be at least 1)".into(),
+        ));
+    };
+    let rules_dev_f1 = dev_sets
         .iter()
-        .map(|(n, d)| format!("{}: {:.2}", short(n), sentence_f1(&rules, d)))
+        .map(|(n, d)| (short(n).to_string(), sentence_f1(&rules, d)))
         .collect();
-    eprintln!("rules alone: {}", rules_line.join("  "));
-    eprintln!(
-        "kept epoch {epoch}, rule margin {margin} (mean dev sentence F1 {mean:.2}); wrote {} ({} bytes) in {:.1}s",
-        out.display(),
-        bytes.len(),
-        t0.elapsed().as_secs_f64()
-    );
+    Ok(TrainedSentences {
+        bytes,
+        epoch,
+        rule_margin: margin,
+        dev_f1: mean,
+        rules_dev_f1,
+        seconds: t0.elapsed().as_secs_f64(),
+    })
 }
-
 /// Weight added to the rules' decision feature (in perceptron update units).
 const RULE_MARGINS: [f32; 6] = [0.0, 2.0, 4.0, 8.0, 16.0, 32.0];
 
