@@ -1,6 +1,6 @@
 //! The document and its metadata.
 
-use crate::{Diagnostic, Paragraph, Sentence, SourceMap, Span, StageStamp, Token};
+use crate::{Diagnostic, Paragraph, Sentence, SourceMap, Span, StageStamp, Token, Word};
 use serde::{Deserialize, Serialize};
 
 /// Where a document came from.
@@ -172,7 +172,9 @@ pub struct Layout {
 /// - every span lies inside `text` on char boundaries;
 /// - `paragraphs`, `sentences` and `tokens` are sorted and do not overlap;
 /// - every sentence's token range indexes `tokens`, and its tokens lie
-///   inside its span, which lies inside one paragraph.
+///   inside its span, which lies inside one paragraph;
+/// - `words` is empty or parallel to `tokens`, and every head lies in its
+///   word's sentence.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Document {
     /// Stable id: hex of a 128-bit hash of `text` (same text ⇒ same id,
@@ -191,6 +193,10 @@ pub struct Document {
     pub paragraphs: Vec<Paragraph>,
     pub sentences: Vec<Sentence>,
     pub tokens: Vec<Token>,
+    /// Tags, lemmas and dependencies, parallel to `tokens` (empty until a
+    /// tagger has run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<Word>,
     /// Which stage versions produced the records above.
     pub stages: Vec<StageStamp>,
     pub diagnostics: Vec<Diagnostic>,
@@ -267,6 +273,25 @@ impl Document {
             match self.paragraphs.get(s.paragraph as usize) {
                 Some(p) if p.span.contains(s.span) => {}
                 _ => return Err(format!("sentence {:?} is outside its paragraph", s.span)),
+            }
+        }
+        if !self.words.is_empty() {
+            if self.words.len() != self.tokens.len() {
+                return Err(format!(
+                    "{} words for {} tokens",
+                    self.words.len(),
+                    self.tokens.len()
+                ));
+            }
+            for s in &self.sentences {
+                let range = s.token_range();
+                for i in range.clone() {
+                    if let Some(h) = self.words[i].head {
+                        if !range.contains(&(h as usize)) || h as usize == i {
+                            return Err(format!("token {i} has head {h} outside its sentence"));
+                        }
+                    }
+                }
             }
         }
         Ok(())

@@ -15,6 +15,7 @@ mod segmentation;
 mod source_map;
 mod span;
 mod stage;
+mod syntax;
 
 pub use chars::CharIndex;
 pub use diagnostic::{Diagnostic, Severity};
@@ -24,6 +25,7 @@ pub use segmentation::{Paragraph, QuoteDir, Sentence, Token, TokenKind};
 pub use source_map::{Piece, SourceMap, TextBuilder};
 pub use span::Span;
 pub use stage::{Annotator, StageStamp};
+pub use syntax::Word;
 
 /// Version of the record schema written by `newsgraph read` (bumped when a
 /// field changes meaning or disappears; adding a field does not bump it).

@@ -1,8 +1,9 @@
 //! Readers for gold formats and the scorers behind `newsgraph eval`.
 
-pub mod conllu;
+pub use newsgraph_conllu as conllu;
 pub mod segment;
 pub mod train;
 
-pub use conllu::EvalError;
+/// Errors of the readers, scorers and trainers.
+pub use conllu::ConlluError as EvalError;
 pub use segment::{evaluate_segmentation, Metric, SegmentEvalOptions, SegmentReport};

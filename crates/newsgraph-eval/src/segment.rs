@@ -3,7 +3,8 @@
 //! text, tokens and sentences matched by span, words inside multiword
 //! tokens aligned by the longest common subsequence of their forms.
 
-use crate::conllu::{read_file, ConlluDoc, EvalError};
+use crate::conllu::{read_file, ConlluDoc};
+use crate::EvalError;
 use newsgraph_core::Span;
 use newsgraph_segment::{Segmentation, Segmenter};
 use serde::Serialize;
