@@ -86,6 +86,10 @@ impl ConlluDoc {
         self.paragraphs.iter().flatten()
     }
 
+    pub fn sentences_mut(&mut self) -> impl Iterator<Item = &mut ConlluSentence> {
+        self.paragraphs.iter_mut().flatten()
+    }
+
     /// True when the document is of `genre`: its `meta::genre` or a GUM-style
     /// id `GUM_<genre>_…`.
     pub fn is_genre(&self, genre: &str) -> bool {

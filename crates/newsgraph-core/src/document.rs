@@ -174,7 +174,9 @@ pub struct Layout {
 /// - every sentence's token range indexes `tokens`, and its tokens lie
 ///   inside its span, which lies inside one paragraph;
 /// - `words` is empty or parallel to `tokens`, and every head lies in its
-///   word's sentence.
+///   word's sentence;
+/// - in a parsed sentence (any relation set), the words form one tree:
+///   exactly one root, no cycles.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Document {
     /// Stable id: hex of a 128-bit hash of `text` (same text ⇒ same id,
@@ -292,6 +294,28 @@ impl Document {
                         }
                     }
                 }
+                let words = &self.words[range.clone()];
+                if words.iter().any(|w| !w.deprel.is_empty()) {
+                    let roots = words.iter().filter(|w| w.head.is_none()).count();
+                    if roots != 1 {
+                        return Err(format!(
+                            "sentence {:?} has {roots} roots instead of one",
+                            s.span
+                        ));
+                    }
+                    // Walking up from any word must reach the root within
+                    // the sentence's length.
+                    for i in range.clone() {
+                        let (mut k, mut steps) = (i, 0);
+                        while let Some(h) = self.words[k].head {
+                            k = h as usize;
+                            steps += 1;
+                            if steps > range.len() {
+                                return Err(format!("token {i} is on a dependency cycle"));
+                            }
+                        }
+                    }
+                }
             }
         }
         Ok(())
@@ -301,4 +325,59 @@ impl Document {
 /// The content id of a text: 32 hex digits of its XXH3-128 hash.
 pub fn content_id(text: &str) -> String {
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Paragraph, Sentence, Span, Token, TokenKind, Word};
+
+    /// "a b c" as one sentence of three words with the given heads.
+    fn parsed(heads: [Option<u32>; 3]) -> Document {
+        let mut doc = Document::from_text("a b c");
+        for (i, head) in heads.into_iter().enumerate() {
+            doc.tokens.push(Token {
+                span: Span::new(2 * i, 2 * i + 1),
+                kind: TokenKind::Word,
+                space_after: i < 2,
+                joined_next: false,
+                quote: None,
+            });
+            doc.words.push(Word {
+                head,
+                deprel: if head.is_none() { "root" } else { "dep" }.into(),
+                ..Word::default()
+            });
+        }
+        doc.paragraphs.push(Paragraph {
+            span: Span::new(0, 5),
+        });
+        doc.sentences.push(Sentence {
+            span: Span::new(0, 5),
+            tokens: (0, 3),
+            paragraph: 0,
+        });
+        doc
+    }
+
+    #[test]
+    fn check_accepts_a_tree() {
+        assert_eq!(parsed([Some(1), None, Some(1)]).check(), Ok(()));
+    }
+
+    #[test]
+    fn check_rejects_two_roots_a_cycle_and_an_outside_head() {
+        assert!(parsed([None, None, Some(1)]).check().is_err());
+        assert!(parsed([Some(1), Some(0), None]).check().is_err());
+        assert!(parsed([Some(7), None, Some(1)]).check().is_err());
+    }
+
+    #[test]
+    fn check_accepts_tagged_but_unparsed_words() {
+        let mut doc = parsed([None, None, None]);
+        for w in &mut doc.words {
+            w.deprel.clear();
+        }
+        assert_eq!(doc.check(), Ok(()));
+    }
 }

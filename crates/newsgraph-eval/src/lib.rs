@@ -3,6 +3,7 @@
 pub use newsgraph_conllu as conllu;
 pub mod segment;
 pub mod train;
+pub mod ud;
 
 /// Errors of the readers, scorers and trainers.
 pub use conllu::ConlluError as EvalError;

@@ -29,7 +29,7 @@ pub struct Metric {
 }
 
 impl Metric {
-    fn add(&mut self, gold: usize, system: usize, correct: usize) {
+    pub(crate) fn add(&mut self, gold: usize, system: usize, correct: usize) {
         self.gold += gold;
         self.system += system;
         self.correct += correct;
@@ -43,7 +43,7 @@ impl Metric {
     }
 }
 
-fn ratio(a: usize, b: usize) -> f64 {
+pub(crate) fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0
     } else {
@@ -277,7 +277,15 @@ fn extend_end(w: &W, end: u32) -> u32 {
 
 /// Aligned word count, as `conll18_ud_eval.py`'s `align_words`.
 fn words_correct(gold: &[W], sys: &[W]) -> usize {
-    let (mut gi, mut si, mut correct) = (0, 0, 0);
+    align_words(gold, sys).len()
+}
+
+/// Aligned (gold, system) word index pairs, as `conll18_ud_eval.py`'s
+/// `align_words`: words of plain tokens align when their spans match; words
+/// inside overlapping multiword tokens by the LCS of their lowercased forms.
+fn align_words(gold: &[W], sys: &[W]) -> Vec<(usize, usize)> {
+    let (mut gi, mut si) = (0, 0);
+    let mut pairs = Vec::new();
     while gi < gold.len() && si < sys.len() {
         if gold[gi].mw || sys[si].mw {
             let mut end;
@@ -320,7 +328,7 @@ fn words_correct(gold: &[W], sys: &[W]) -> usize {
                 let (mut x, mut y) = (0, 0);
                 while x < ng && y < ns {
                     if eq(&g[x], &s[y]) {
-                        correct += 1;
+                        pairs.push((gs + x, ss + y));
                         x += 1;
                         y += 1;
                     } else if lcs[x][y] == lcs[x + 1][y] {
@@ -331,7 +339,7 @@ fn words_correct(gold: &[W], sys: &[W]) -> usize {
                 }
             }
         } else if (gold[gi].start, gold[gi].end) == (sys[si].start, sys[si].end) {
-            correct += 1;
+            pairs.push((gi, si));
             gi += 1;
             si += 1;
         } else if gold[gi].start <= sys[si].start {
@@ -340,7 +348,27 @@ fn words_correct(gold: &[W], sys: &[W]) -> usize {
             si += 1;
         }
     }
-    correct
+    pairs
+}
+
+/// Aligns the words of two segmentations of `text` the CoNLL 2018 way;
+/// returns (gold word index, system word index) pairs in order.
+pub fn align(text: &str, gold: &[SpanWord], sys: &[SpanWord]) -> Vec<(usize, usize)> {
+    let nw = NonWs::new(text);
+    let words = |v: &[SpanWord]| {
+        v.iter()
+            .map(|w| {
+                let (start, end) = nw.map(w.span);
+                W {
+                    start,
+                    end,
+                    mw: w.multiword,
+                    form: w.form.clone(),
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    align_words(&words(gold), &words(sys))
 }
 
 /// Scores a system segmentation of `text` against the gold one.

@@ -89,9 +89,36 @@ impl PipelineBuilder {
 
 /// The standard pipeline: every stage that exists, in dependency order.
 pub fn standard(reader: Reader) -> Pipeline {
-    PipelineBuilder::new()
-        .stage(newsgraph_segment::SegmenterBuilder::new().build())
-        .build(reader)
+    let mut b = PipelineBuilder::new().stage(newsgraph_segment::SegmenterBuilder::new().build());
+    b.annotators.extend(syntax_stages());
+    b.build(reader)
+}
+
+/// The stages that run after segmentation, in order: tagger, lemmatiser,
+/// parser — each built from the model embedded in its crate, following the
+/// default (GUM, news-inclusive) annotation conventions.
+pub fn syntax_stages() -> Vec<Box<dyn Annotator>> {
+    syntax_stages_with(newsgraph_tag::Style::default())
+}
+
+/// [`syntax_stages`] following the given treebank's conventions where EWT
+/// and GUM differ (used to score against EWT).
+///
+/// # Panics
+/// Never on content; only if an embedded model fails to load, which the
+/// crates' own tests rule out for the shipped models.
+pub fn syntax_stages_with(style: newsgraph_tag::Style) -> Vec<Box<dyn Annotator>> {
+    #[allow(clippy::expect_used)]
+    let tagger = newsgraph_tag::Tagger::embedded()
+        .expect("embedded tagger model loads")
+        .with_style(style);
+    #[allow(clippy::expect_used)]
+    let lemmatizer = newsgraph_tag::Lemmatizer::embedded()
+        .expect("embedded lemmatizer model loads")
+        .with_style(style);
+    #[allow(clippy::expect_used)]
+    let parser = newsgraph_parse::Parser::new().expect("embedded parser model loads");
+    vec![Box::new(tagger), Box::new(lemmatizer), Box::new(parser)]
 }
 
 /// A reader and an ordered list of stages.

@@ -35,6 +35,10 @@ pub struct DemoArgs {
     /// Print the documents as JSONL (as `newsgraph read` would) instead of a summary.
     #[arg(long)]
     pub json: bool,
+    /// The store the demo fills at the end, to browse with `newsgraph serve`
+    /// (default: newsgraph-demo.db in the temporary directory).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
@@ -43,6 +47,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = 0;
+    let mut stored = Vec::new();
     for (label, bytes) in EXAMPLES {
         let docs = match pipeline.reader().read_bytes(label, bytes) {
             Ok(docs) => docs,
@@ -58,6 +63,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
                 crate::output::write_jsonl(&mut out, &doc)?;
             } else {
                 summarise(&mut out, &doc, args.full)?;
+                stored.push(doc);
             }
         }
     }
@@ -67,6 +73,27 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
             "Stages run: {}.\nNext: `newsgraph read examples/ > docs.jsonl` writes every record with \
              byte, source and character offsets; `newsgraph demo --json` shows the same here.",
             ["ingest"].into_iter().chain(pipeline.stage_names()).collect::<Vec<_>>().join(" → ")
+        )?;
+        let db = match &args.db {
+            Some(db) => db.clone(),
+            None => {
+                // The default store is the demo's own: start it afresh.
+                let db = std::env::temp_dir().join("newsgraph-demo.db");
+                for ext in ["", "-wal", "-shm"] {
+                    let mut p = db.clone().into_os_string();
+                    p.push(ext);
+                    let _ = std::fs::remove_file(p);
+                }
+                db
+            }
+        };
+        let n = stored.len();
+        crate::ingest::store_documents(&db, "demo", stored)?;
+        writeln!(
+            out,
+            "Stored {n} documents in {db}. Browse them (articles, search, timeline) with:\n  \
+             newsgraph serve --db {db}\nthen open http://127.0.0.1:8080/",
+            db = db.display()
         )?;
     }
     Ok(if failed > 0 {
@@ -129,6 +156,9 @@ fn summarise(out: &mut impl Write, doc: &Document, full: bool) -> std::io::Resul
             ellipsize(&text, if full { 10_000 } else { 110 })
         )?;
     }
+    if let Some(line) = doc.sentences.first().and_then(|s| root_line(doc, s)) {
+        writeln!(out, "        parse of 1: {line}")?;
+    }
     if doc.sentences.len() > shown {
         writeln!(
             out,
@@ -140,6 +170,28 @@ fn summarise(out: &mut impl Write, doc: &Document, full: bool) -> std::io::Resul
         writeln!(out, "   note [{}:{}] {}", d.stage, d.code, d.message)?;
     }
     writeln!(out)
+}
+
+/// The root of a parsed sentence and its direct dependents:
+/// `said/VERB ← nsubj: minister · ccomp: failed`.
+fn root_line(doc: &Document, s: &newsgraph_core::Sentence) -> Option<String> {
+    let range = s.token_range();
+    if doc.words.len() != doc.tokens.len() || range.is_empty() {
+        return None;
+    }
+    let root = range
+        .clone()
+        .find(|&i| doc.words[i].head.is_none() && doc.words[i].deprel == "root")?;
+    let deps: Vec<String> = range
+        .filter(|&i| doc.words[i].head == Some(root as u32) && doc.words[i].deprel != "punct")
+        .map(|i| format!("{}: {}", doc.words[i].deprel, doc.slice(doc.tokens[i].span)))
+        .collect();
+    Some(format!(
+        "{}/{} ← {}",
+        doc.slice(doc.tokens[root].span),
+        doc.words[root].upos,
+        deps.join(" · ")
+    ))
 }
 
 fn ellipsize(s: &str, max_chars: usize) -> String {

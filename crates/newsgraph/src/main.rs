@@ -10,9 +10,13 @@
 mod bench;
 mod demo;
 mod eval;
+mod ingest;
 mod output;
+mod parse;
 mod progress;
+mod query;
 mod read;
+mod serve;
 mod train;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -37,6 +41,11 @@ struct Cli {
 enum Command {
     /// Read news files into JSON documents (one per line) with paragraphs, sentences and tokens.
     Read(read::ReadArgs),
+    /// Tag, lemmatise and parse news files; print CoNLL-U (one `# newdoc` per document).
+    ///
+    /// Words carry `TokenRange=start:end` (byte offsets into the document text, as in `read`) and
+    /// `SourceRange=start:end` (byte offsets into the source file) in MISC.
+    Parse(read::ReadArgs),
     /// Run every stage on the bundled example articles and print a readable summary.
     Demo(demo::DemoArgs),
     /// Measure throughput (MB/s, docs/s, tokens/s) and peak memory over a corpus.
@@ -47,6 +56,15 @@ enum Command {
     /// Reproduce a shipped model from open training data.
     #[command(subcommand)]
     Train(train::TrainCommand),
+    /// Run the pipeline over news files and store every record in a SQLite file (resumable).
+    Ingest(ingest::IngestArgs),
+    /// List records from a store, with filters and full-text search.
+    #[command(subcommand)]
+    Query(query::QueryCommand),
+    /// Write every table of a store as one JSONL, CSV or Parquet file per table.
+    Export(query::ExportArgs),
+    /// Serve a store as a JSON API (with an OpenAPI document) and a web UI.
+    Serve(serve::ServeArgs),
 }
 
 /// Input options shared by every command that reads news files.
@@ -139,10 +157,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Read(args) => read::run(&args),
+        Command::Parse(args) => parse::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Eval(cmd) => eval::run(&cmd),
         Command::Train(cmd) => train::run(&cmd),
+        Command::Ingest(args) => ingest::run(&args),
+        Command::Query(cmd) => query::run(&cmd),
+        Command::Export(args) => query::export(&args),
+        Command::Serve(args) => serve::run(&args),
     };
     match result {
         Ok(code) => code,

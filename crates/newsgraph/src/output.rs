@@ -148,6 +148,10 @@ impl Serialize for DocView<'_> {
         m.serialize_entry("paragraphs", &Seq(self, &d.paragraphs))?;
         m.serialize_entry("sentences", &Seq(self, &d.sentences))?;
         m.serialize_entry("tokens", &Seq(self, &d.tokens))?;
+        if !d.words.is_empty() {
+            // Parallel to `tokens`: tags, features, lemma, head (a token index) and relation.
+            m.serialize_entry("words", &d.words)?;
+        }
         m.serialize_entry("stages", &d.stages)?;
         m.serialize_entry("diagnostics", &d.diagnostics)?;
         m.end()

@@ -21,6 +21,20 @@ pub struct ReadArgs {
 }
 
 pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
+    run_with(args, |bytes, d| {
+        // Writing into a Vec cannot fail; serde_json cannot fail on these
+        // types (string keys only).
+        let _ = output::write_jsonl(bytes, d);
+    })
+}
+
+/// Runs the standard pipeline over the inputs of `args` and writes each
+/// document with `write` (called on the worker threads; output stays in
+/// input order).
+pub fn run_with(
+    args: &ReadArgs,
+    write: impl Fn(&mut Vec<u8>, &newsgraph_core::Document) + Sync,
+) -> anyhow::Result<ExitCode> {
     let reader = args.input.reader()?;
     let pipeline = newsgraph_pipeline::standard(reader);
     let out: Box<dyn Write + Send> = match &args.output {
@@ -39,9 +53,7 @@ pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
         let serialise = |o: Outcome| {
             let mut bytes = Vec::new();
             for d in &o.docs {
-                // Writing into a Vec cannot fail; serde_json cannot fail on
-                // these types (string keys only).
-                let _ = output::write_jsonl(&mut bytes, d);
+                write(&mut bytes, d);
             }
             (bytes, o.docs.len() as u64, o.errors)
         };

@@ -1,0 +1,293 @@
+//! Exports: one file per table, as JSONL, CSV or Parquet.
+//!
+//! Every record row carries its document id, its offsets in the three kinds
+//! (`start`/`end` bytes into the text, `char_start`/`char_end` code points,
+//! `source_start`/`source_end` bytes of the original file) and its
+//! provenance (`run_id` and the `version` of the stage that made it).
+//! Rows are streamed: memory does not grow with the store (Parquet buffers
+//! one row group). Parquet columns are typed (see
+//! [`crate::parquet_sink::column_type`]): integers as INT64, text as UTF-8
+//! strings, flags as BOOLEAN, `published` as DATE; CSV holds the same
+//! columns as text, empty for null.
+
+use crate::parquet_sink::ParquetSink;
+use crate::query::expand_tokens;
+use crate::{Result, Store, StoreError};
+use rusqlite::types::ValueRef;
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Jsonl,
+    Csv,
+    Parquet,
+}
+
+impl ExportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Jsonl => "jsonl",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Parquet => "parquet",
+        }
+    }
+}
+
+/// One exported table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableExport {
+    pub table: &'static str,
+    pub path: PathBuf,
+    pub rows: u64,
+}
+
+/// Version of the stage `name` in a document's stage JSON, as SQL.
+fn stage_version(name: &str) -> String {
+    format!(
+        "(SELECT json_extract(value, '$.version')
+          FROM json_each((SELECT stages FROM stage_sets WHERE id = d.stage_set))
+          WHERE json_extract(value, '$.stage') = '{name}')"
+    )
+}
+
+/// The SQL-driven tables: name and query.
+fn sql_tables() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "documents",
+            "SELECT d.doc_id, (SELECT s.doc_id FROM documents s WHERE s.id = d.story_id) AS story,
+                d.published, d.published_raw, d.outlet, d.title, d.byline, d.dateline_place,
+                d.language, d.format, d.encoding, d.source_path, d.source_index, d.source_offset,
+                d.url, d.external_id, d.title_start, d.title_end, d.byline_start, d.byline_end,
+                d.dateline_start, d.dateline_end, d.body_start, d.body_end, d.bytes, d.chars,
+                d.n_paragraphs, d.n_sentences, d.n_tokens, d.run_id,
+                (SELECT stages FROM stage_sets WHERE id = d.stage_set) AS stages, d.diagnostics,
+                d.text
+             FROM documents d ORDER BY d.id"
+                .to_string(),
+        ),
+        (
+            "document_sources",
+            "SELECT d.doc_id, s.path, s.idx AS source_index, s.offset AS source_offset, s.url,
+                s.external_id, s.run_id
+             FROM document_sources s JOIN documents d ON d.id = s.doc ORDER BY d.id, s.path, s.idx"
+                .to_string(),
+        ),
+        (
+            "paragraphs",
+            format!(
+                "SELECT d.doc_id, p.idx AS paragraph, p.start, p.\"end\", p.char_start, p.char_end,
+                    p.source_start, p.source_end, d.run_id, {} AS version
+                 FROM documents d JOIN paragraphs p ON p.doc = d.id ORDER BY d.id, p.idx",
+                stage_version("segment")
+            ),
+        ),
+        (
+            "sentences",
+            format!(
+                "SELECT d.doc_id, s.idx AS sentence, s.paragraph, s.start, s.\"end\", s.char_start,
+                    s.char_end, s.source_start, s.source_end, s.token_start, s.token_end,
+                    substr(d.text, s.char_start + 1, s.char_end - s.char_start) AS text,
+                    d.run_id, {} AS version
+                 FROM documents d JOIN sentences s ON s.doc = d.id ORDER BY d.id, s.idx",
+                stage_version("segment")
+            ),
+        ),
+        (
+            "runs",
+            "SELECT id AS run_id, command, engine_version, stages, args, started_at, finished_at,
+                status, inputs, failed_inputs, skipped_inputs, docs_read, docs_added,
+                docs_replaced, docs_unchanged, bytes
+             FROM runs ORDER BY id"
+                .to_string(),
+        ),
+    ]
+}
+
+const TOKEN_COLUMNS: &[&str] = &[
+    "doc_id",
+    "token",
+    "text",
+    "kind",
+    "start",
+    "end",
+    "char_start",
+    "char_end",
+    "source_start",
+    "source_end",
+    "space_after",
+    "joined_next",
+    "quote",
+    "run_id",
+    "version",
+];
+
+/// Where one table's rows go.
+enum Sink {
+    Jsonl(std::io::BufWriter<std::fs::File>),
+    Csv(Box<csv::Writer<std::io::BufWriter<std::fs::File>>>),
+    Parquet(Box<ParquetSink<std::io::BufWriter<std::fs::File>>>),
+}
+
+/// Writes rows of one table in one format.
+struct TableWriter {
+    path: PathBuf,
+    sink: Sink,
+    columns: Vec<String>,
+    rows: u64,
+}
+
+fn io_err(path: &Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+impl TableWriter {
+    fn new(dir: &Path, table: &str, format: ExportFormat, columns: Vec<String>) -> Result<Self> {
+        let path = dir.join(format!("{table}.{}", format.extension()));
+        let f = std::fs::File::create(&path).map_err(|e| io_err(&path, e))?;
+        let out = std::io::BufWriter::with_capacity(1 << 16, f);
+        let sink = match format {
+            ExportFormat::Jsonl => Sink::Jsonl(out),
+            ExportFormat::Csv => {
+                let mut w = csv::Writer::from_writer(out);
+                w.write_record(&columns).map_err(|e| io_err(&path, e))?;
+                Sink::Csv(Box::new(w))
+            }
+            ExportFormat::Parquet => Sink::Parquet(Box::new(
+                ParquetSink::new(out, table, &columns).map_err(|e| io_err(&path, e))?,
+            )),
+        };
+        Ok(TableWriter {
+            path,
+            sink,
+            columns,
+            rows: 0,
+        })
+    }
+
+    fn row(&mut self, values: &[Value]) -> Result<()> {
+        self.rows += 1;
+        match &mut self.sink {
+            Sink::Jsonl(out) => {
+                let mut m = serde_json::Map::with_capacity(values.len());
+                for (c, v) in self.columns.iter().zip(values) {
+                    m.insert(c.clone(), v.clone());
+                }
+                serde_json::to_writer(&mut *out, &m).map_err(|e| io_err(&self.path, e))?;
+                out.write_all(b"\n").map_err(|e| io_err(&self.path, e))
+            }
+            Sink::Csv(w) => {
+                let cells = values.iter().map(|v| match v {
+                    Value::Null => String::new(),
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+                w.write_record(cells).map_err(|e| io_err(&self.path, e))
+            }
+            Sink::Parquet(p) => p.row(values).map_err(|e| io_err(&self.path, e)),
+        }
+    }
+
+    fn finish(self) -> Result<u64> {
+        match self.sink {
+            Sink::Jsonl(mut out) => out.flush().map_err(|e| io_err(&self.path, e))?,
+            Sink::Csv(mut w) => w.flush().map_err(|e| io_err(&self.path, e))?,
+            Sink::Parquet(p) => p
+                .finish()
+                .and_then(|mut out| out.flush().map_err(|e| e.to_string()))
+                .map_err(|e| io_err(&self.path, e))?,
+        }
+        Ok(self.rows)
+    }
+}
+
+fn json_value(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::from(i),
+        ValueRef::Real(f) => Value::from(f),
+        ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::String(b.iter().map(|x| format!("{x:02x}")).collect()),
+    }
+}
+
+impl Store {
+    /// Writes every table into `dir` (created if needed), one file each.
+    pub fn export(&self, dir: &Path, format: ExportFormat) -> Result<Vec<TableExport>> {
+        std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+        let mut done = Vec::new();
+        for (table, sql) in sql_tables() {
+            let mut stmt = self.conn.prepare(&sql)?;
+            let columns: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+            let n = columns.len();
+            let mut w = TableWriter::new(dir, table, format, columns)?;
+            let mut rows = stmt.query([])?;
+            let mut vals = Vec::with_capacity(n);
+            while let Some(r) = rows.next()? {
+                vals.clear();
+                for i in 0..n {
+                    vals.push(json_value(r.get_ref(i)?));
+                }
+                w.row(&vals)?;
+            }
+            let path = w.path.clone();
+            let rows = w.finish()?;
+            done.push(TableExport { table, path, rows });
+        }
+        done.push(self.export_tokens(dir, format)?);
+        Ok(done)
+    }
+
+    fn export_tokens(&self, dir: &Path, format: ExportFormat) -> Result<TableExport> {
+        let columns = TOKEN_COLUMNS.iter().map(|s| s.to_string()).collect();
+        let mut w = TableWriter::new(dir, "tokens", format, columns)?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT d.doc_id, d.text, t.data, d.source_base, d.source_map, d.run_id, {}
+             FROM documents d JOIN doc_tokens t ON t.doc = d.id ORDER BY d.id",
+            stage_version("segment")
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let doc_id: String = r.get(0)?;
+            let text: String = r.get(1)?;
+            let data: Vec<u8> = r.get(2)?;
+            let base: i64 = r.get(3)?;
+            let map: Option<Vec<u8>> = r.get(4)?;
+            let run: i64 = r.get(5)?;
+            let version: Option<String> = r.get(6)?;
+            let tokens = expand_tokens(&text, Some(&data), base as u64, map.as_deref(), &doc_id)?;
+            for (i, t) in tokens.into_iter().enumerate() {
+                let o = t.offsets;
+                w.row(&[
+                    Value::from(doc_id.as_str()),
+                    Value::from(i as u64),
+                    Value::from(t.text),
+                    Value::from(t.kind),
+                    Value::from(o.span[0]),
+                    Value::from(o.span[1]),
+                    Value::from(o.chars[0]),
+                    Value::from(o.chars[1]),
+                    Value::from(o.source[0]),
+                    Value::from(o.source[1]),
+                    Value::from(t.space_after),
+                    Value::from(t.joined_next),
+                    t.quote.map_or(Value::Null, Value::from),
+                    Value::from(run),
+                    version.as_deref().map_or(Value::Null, Value::from),
+                ])?;
+            }
+        }
+        let path = w.path.clone();
+        let rows = w.finish()?;
+        Ok(TableExport {
+            table: "tokens",
+            path,
+            rows,
+        })
+    }
+}

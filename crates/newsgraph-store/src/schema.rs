@@ -1,0 +1,223 @@
+//! The schema, as a list of numbered forward migrations.
+//!
+//! `PRAGMA user_version` holds the number of migrations applied. Opening a
+//! store applies the missing ones in order, all in one transaction, so a file
+//! is always at some exact version. A later record type (entities, quotes,
+//! events, …) is a new migration appended here; existing steps are never
+//! edited once released, because files in the field were made by them.
+
+use crate::{Result, StoreError};
+use rusqlite::Connection;
+
+/// One forward step: the version it brings the file to and its SQL.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration, in order. `MIGRATIONS[i].version == i + 1`.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "documents, sources, paragraphs, sentences, tokens, runs, stage sets, inputs, story bands",
+        sql: r#"
+-- Each distinct list of stage stamps, stored once (documents and inputs
+-- point here instead of repeating a few hundred bytes of JSON each).
+CREATE TABLE stage_sets (
+    id              INTEGER PRIMARY KEY,
+    stages          TEXT NOT NULL UNIQUE        -- JSON [{"stage": …, "version": …}]
+);
+
+CREATE TABLE runs (
+    id              INTEGER PRIMARY KEY,
+    command         TEXT NOT NULL,
+    engine_version  TEXT NOT NULL,
+    stages          TEXT NOT NULL,              -- JSON [{"stage": …, "version": …}]
+    args            TEXT,                       -- JSON array of the command line
+    started_at      TEXT NOT NULL,              -- RFC 3339, UTC
+    finished_at     TEXT,                       -- NULL while running (or when killed)
+    status          TEXT NOT NULL DEFAULT 'running', -- running | finished | failed
+    inputs          INTEGER NOT NULL DEFAULT 0,
+    failed_inputs   INTEGER NOT NULL DEFAULT 0,
+    skipped_inputs  INTEGER NOT NULL DEFAULT 0,
+    docs_read       INTEGER NOT NULL DEFAULT 0,
+    docs_added      INTEGER NOT NULL DEFAULT 0,
+    docs_replaced   INTEGER NOT NULL DEFAULT 0,
+    docs_unchanged  INTEGER NOT NULL DEFAULT 0,
+    bytes           INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE documents (
+    id              INTEGER PRIMARY KEY,        -- internal row id (foreign keys, FTS)
+    doc_id          TEXT NOT NULL UNIQUE,       -- content hash of `text` (Document::id)
+    story_id        INTEGER NOT NULL,           -- documents.id of the first article of its story
+    run_id          INTEGER NOT NULL REFERENCES runs(id),
+    stage_set       INTEGER NOT NULL REFERENCES stage_sets(id), -- stages that made the records
+    source_path     TEXT NOT NULL,              -- first place it was seen (all: document_sources)
+    source_index    INTEGER NOT NULL,
+    source_offset   INTEGER NOT NULL,
+    url             TEXT,
+    external_id     TEXT,
+    format          TEXT,
+    encoding        TEXT NOT NULL,
+    language        TEXT NOT NULL,
+    outlet          TEXT,
+    title           TEXT,
+    byline          TEXT,
+    published       TEXT,                       -- YYYY-MM-DD
+    published_raw   TEXT,
+    dateline_place  TEXT,
+    title_start     INTEGER, title_end    INTEGER,
+    byline_start    INTEGER, byline_end   INTEGER,
+    dateline_start  INTEGER, dateline_end INTEGER,
+    body_start      INTEGER NOT NULL, body_end INTEGER NOT NULL,
+    bytes           INTEGER NOT NULL,           -- length of `text` in bytes
+    chars           INTEGER NOT NULL,           -- length of `text` in code points
+    n_paragraphs    INTEGER NOT NULL,
+    n_sentences     INTEGER NOT NULL,
+    n_tokens        INTEGER NOT NULL,
+    diagnostics     TEXT,                       -- JSON array, NULL when none
+    source_base     INTEGER NOT NULL,           -- SourceMap::base
+    source_map      BLOB,                       -- SourceMap pieces (NULL: identity + base)
+    text            TEXT NOT NULL
+);
+-- Newest first (NULLs, the undated, sort last in DESC), then ingest order:
+-- the order of document lists, so a page reads only its own rows.
+CREATE INDEX documents_published ON documents(published DESC, id);
+CREATE INDEX documents_story ON documents(story_id, id);
+
+-- Every place a document was seen: exact duplicates are stored once, with
+-- all their sightings kept here.
+CREATE TABLE document_sources (
+    path            TEXT NOT NULL,
+    idx             INTEGER NOT NULL,
+    doc             INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    offset          INTEGER NOT NULL,
+    url             TEXT,
+    external_id     TEXT,
+    run_id          INTEGER NOT NULL REFERENCES runs(id),
+    PRIMARY KEY (path, idx)
+) WITHOUT ROWID;
+CREATE INDEX document_sources_doc ON document_sources(doc);
+
+CREATE TABLE paragraphs (
+    doc             INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx             INTEGER NOT NULL,
+    start           INTEGER NOT NULL, "end"       INTEGER NOT NULL,
+    char_start      INTEGER NOT NULL, char_end    INTEGER NOT NULL,
+    source_start    INTEGER NOT NULL, source_end  INTEGER NOT NULL,
+    PRIMARY KEY (doc, idx)
+) WITHOUT ROWID;
+
+CREATE TABLE sentences (
+    doc             INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx             INTEGER NOT NULL,
+    paragraph       INTEGER NOT NULL,
+    start           INTEGER NOT NULL, "end"       INTEGER NOT NULL,
+    char_start      INTEGER NOT NULL, char_end    INTEGER NOT NULL,
+    source_start    INTEGER NOT NULL, source_end  INTEGER NOT NULL,
+    token_start     INTEGER NOT NULL, token_end   INTEGER NOT NULL,
+    PRIMARY KEY (doc, idx)
+) WITHOUT ROWID;
+
+-- Tokens are many and small: one compact blob per document (see codec.rs),
+-- expanded to one row per token by exports and the API.
+CREATE TABLE doc_tokens (
+    doc             INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    n               INTEGER NOT NULL,
+    data            BLOB NOT NULL
+);
+
+-- Files already ingested, for resuming: a file whose size, mtime and stage
+-- versions are unchanged is skipped.
+CREATE TABLE inputs (
+    path            TEXT PRIMARY KEY,
+    size            INTEGER NOT NULL,
+    mtime_ns        INTEGER NOT NULL,
+    stage_set       INTEGER NOT NULL REFERENCES stage_sets(id),
+    run_id          INTEGER NOT NULL REFERENCES runs(id),
+    docs            INTEGER NOT NULL,
+    errors          INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- MinHash LSH band keys for near-duplicate (story) linking.
+CREATE TABLE story_bands (
+    key             INTEGER NOT NULL,
+    doc             INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    PRIMARY KEY (key, doc)
+) WITHOUT ROWID;
+"#,
+    },
+    Migration {
+        version: 2,
+        name: "full-text index over title and text",
+        sql: r#"
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text,
+    content = 'documents', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
+"#,
+    },
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The version a file is at.
+pub fn version(conn: &Connection) -> Result<u32> {
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(u32::try_from(v).unwrap_or(u32::MAX))
+}
+
+/// Brings the file up to `target` (at most [`SCHEMA_VERSION`]); returns the
+/// version it was at. All missing steps run in one immediate transaction.
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let from = version(&tx)?;
+    if from > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            found: from,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > from && m.version <= target)
+    {
+        tx.execute_batch(m.sql).map_err(|e| StoreError::Migration {
+            version: m.version,
+            reason: e.to_string(),
+        })?;
+        tx.pragma_update(None, "user_version", m.version)?;
+    }
+    tx.commit()?;
+    Ok(from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_order() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version as usize, i + 1, "{}", m.name);
+        }
+    }
+}
