@@ -46,7 +46,9 @@ PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$PORT/api/stats" >/dev/null && break
+    # python3 rather than curl: a fresh CI machine is only promised Rust, Python and Node.
+    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
+        "http://127.0.0.1:$PORT/api/stats" 2>/dev/null && break
     sleep 0.1
 done
 mkdir -p "$WORK/screenshots"
