@@ -9,6 +9,7 @@
 
 mod bench;
 mod demo;
+mod dict;
 mod eval;
 mod ingest;
 mod output;
@@ -39,8 +40,9 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Read news files into JSON documents (one per line) with paragraphs, sentences and tokens.
-    Read(read::ReadArgs),
+    /// Read news files into JSON documents (one per line): paragraphs, sentences, tokens and words
+    /// (tags, lemmas, dependencies).
+    Read(read::ReadCommandArgs),
     /// Tag, lemmatise and parse news files; print CoNLL-U (one `# newdoc` per document).
     ///
     /// Words carry `TokenRange=start:end` (byte offsets into the document text, as in `read`) and
@@ -65,6 +67,9 @@ enum Command {
     Export(query::ExportArgs),
     /// Serve a store as a JSON API (with an OpenAPI document) and a web UI.
     Serve(serve::ServeArgs),
+    /// Actor/agent dictionaries: import PETRARCH data, look names up, check layers.
+    #[command(subcommand)]
+    Dict(dict::DictCommand),
 }
 
 /// Input options shared by every command that reads news files.
@@ -166,6 +171,7 @@ fn main() -> ExitCode {
         Command::Query(cmd) => query::run(&cmd),
         Command::Export(args) => query::export(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Dict(cmd) => dict::run(&cmd),
     };
     match result {
         Ok(code) => code,

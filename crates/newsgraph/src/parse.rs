@@ -6,7 +6,7 @@ use newsgraph_core::Document;
 use std::process::ExitCode;
 
 pub fn run(args: &ReadArgs) -> anyhow::Result<ExitCode> {
-    read::run_with(args, |out, doc| {
+    read::run_with(args, true, |out, doc| {
         let mut s = String::new();
         write_document(&mut s, doc);
         out.extend_from_slice(s.as_bytes());

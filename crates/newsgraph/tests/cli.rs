@@ -160,7 +160,7 @@ const TINY_CONLLU: &str = "# newdoc id = doc1
 # sent_id = 1
 # text = The talks didn't end.
 1\tThe\tthe\tDET\tDT\t_\t2\tdet\t_\t_
-2\ttalks\ttalk\tNOUN\tNNS\t_\t4\tnsubj\t_\t_
+2\ttalks\ttalk\tNOUN\tNNS\t_\t5\tnsubj\t_\t_
 3-4\tdidn't\t_\t_\t_\t_\t_\t_\t_\t_
 3\tdid\tdo\tAUX\tVBD\t_\t5\taux\t_\t_
 4\tn't\tnot\tPART\tRB\t_\t5\tadvmod\t_\t_
@@ -175,6 +175,69 @@ const TINY_CONLLU: &str = "# newdoc id = doc1
 4\t.\t.\tPUNCT\t.\t_\t3\tpunct\t_\t_
 
 ";
+
+#[test]
+fn eval_ud_scores_tags_and_trees_and_guards_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("tiny.conllu");
+    std::fs::write(&f, TINY_CONLLU).unwrap();
+    let out = run(bin().args(["eval", "ud", "--json"]).arg(&f));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["words"].as_u64(), Some(10));
+    let gold = &v["gold_tokens"];
+    assert_eq!(gold["words"]["f1"].as_f64(), Some(1.0));
+    // Plain sentences: the shipped models get nearly everything right.
+    for metric in ["upos", "lemma", "uas"] {
+        let f1 = gold[metric]["f1"].as_f64().unwrap();
+        assert!(f1 >= 0.8, "{metric} {f1}");
+    }
+    assert!(v["raw_text"]["sentences"]["f1"].as_f64().is_some());
+    let strict = run(bin().args(["eval", "ud", "--min", "UPOS=100.5"]).arg(&f));
+    assert_eq!(strict.status.code(), Some(3));
+    let unknown = run(bin().args(["eval", "ud", "--min", "Speed=1"]).arg(&f));
+    assert_eq!(unknown.status.code(), Some(2));
+    let missing = run(bin()
+        .args(["eval", "ud"])
+        .arg(dir.path().join("nope.conllu")));
+    assert_eq!(missing.status.code(), Some(3));
+}
+
+#[test]
+fn read_adds_words_unless_told_not_to() {
+    let file = examples().join("wikinews-north-korea.txt");
+    let full = json_lines(&run(bin().arg("read").arg(&file).arg("--quiet")));
+    let fast = json_lines(&run(bin()
+        .arg("read")
+        .arg(&file)
+        .args(["--quiet", "--no-syntax"])));
+    let (full, fast) = (&full[0], &fast[0]);
+    let tokens = full["tokens"].as_array().unwrap();
+    let words = full["words"].as_array().expect("words");
+    assert_eq!(words.len(), tokens.len());
+    for s in full["sentences"].as_array().unwrap() {
+        let (a, b) = (
+            s["tokens"][0].as_u64().unwrap(),
+            s["tokens"][1].as_u64().unwrap(),
+        );
+        let sentence = &words[a as usize..b as usize];
+        let roots = sentence.iter().filter(|w| w["head"].is_null()).count();
+        assert_eq!(roots, 1);
+        for w in sentence {
+            assert!(w["upos"].is_string() && w["deprel"].is_string(), "{w}");
+            if let Some(h) = w["head"].as_u64() {
+                assert!((a..b).contains(&h), "head {h} outside {a}..{b}");
+            }
+        }
+    }
+    assert!(fast.get("words").is_none());
+    assert_eq!(fast["tokens"], full["tokens"]);
+    assert_eq!(fast["stages"].as_array().unwrap().len(), 2);
+}
 
 #[test]
 fn eval_segment_scores_and_guards_thresholds() {
