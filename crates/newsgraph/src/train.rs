@@ -143,6 +143,23 @@ pub struct SentencesArgs {
 }
 
 pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
+    // Held-out test splits must never shape a model, whatever the command.
+    let conllu: Vec<&PathBuf> = match cmd {
+        TrainCommand::Sentences(a) => a.train.iter().chain(&a.dev).collect(),
+        TrainCommand::Tagger(a) => a.train.iter().chain(&a.dev).collect(),
+        TrainCommand::Lemmatizer(a) => a.train.iter().chain(&a.dev).collect(),
+        TrainCommand::Parser(a) => a.train.iter().chain(&a.dev).collect(),
+        TrainCommand::Embeddings(a) => a.conllu.iter().collect(),
+    };
+    if let Some(p) = conllu
+        .into_iter()
+        .find(|p| newsgraph_parse::train::is_test_split(p))
+    {
+        anyhow::bail!(
+            "{}: refusing to use a test split for training or model selection",
+            p.display()
+        );
+    }
     match cmd {
         TrainCommand::Sentences(a) => {
             let trained =
@@ -257,17 +274,6 @@ type DevSets = Vec<(String, Vec<newsgraph_conllu::ConlluDoc>)>;
 fn parser_data(a: &ParserArgs) -> anyhow::Result<(Vec<newsgraph_conllu::ConlluDoc>, DevSets)> {
     use newsgraph_tag::train::{style_of_doc, GoldSent};
     use newsgraph_tag::{Lemmatizer, Style, Tagger};
-    if let Some(p) = a
-        .train
-        .iter()
-        .chain(&a.dev)
-        .find(|p| newsgraph_parse::train::is_test_split(p))
-    {
-        anyhow::bail!(
-            "{}: refusing to use a test split for training or model selection",
-            p.display()
-        );
-    }
     let read = |p: &PathBuf| -> anyhow::Result<Vec<(Style, newsgraph_conllu::ConlluDoc)>> {
         let docs = newsgraph_conllu::read_file(p).with_context(|| format!("{}", p.display()))?;
         Ok(docs.into_iter().map(|d| (style_of_doc(&d, p), d)).collect())
@@ -286,6 +292,13 @@ fn parser_data(a: &ParserArgs) -> anyhow::Result<(Vec<newsgraph_conllu::ConlluDo
     }
     if !a.gold_tags {
         let k = a.folds as usize;
+        if train.len() < k {
+            anyhow::bail!(
+                "{} training documents cannot make {k} jackknife folds: lower --folds or use \
+                 --gold-tags",
+                train.len()
+            );
+        }
         let gold_dev = newsgraph_tag::train::load_dev(&a.dev).context("reading the dev files")?;
         let clusters = load_clusters(a.embeddings.as_deref())?;
         for fold in 0..k {

@@ -318,3 +318,62 @@ fn train_sentences_writes_a_model_and_refuses_zero_epochs() {
     assert_eq!(std::fs::read(&out_file).unwrap(), weights);
     assert_eq!(run_train("0").status.code(), Some(3));
 }
+
+#[test]
+fn train_tagger_lemmatizer_and_parser_write_models() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("tiny.conllu");
+    std::fs::write(&one, TINY_CONLLU).unwrap();
+    // Two documents, so that two jackknife folds exist.
+    let two = dir.path().join("two.conllu");
+    let second = TINY_CONLLU.replace("doc1", "doc2");
+    std::fs::write(&two, format!("{TINY_CONLLU}{second}")).unwrap();
+    let train = |what: &str, data: &Path, extra: &[&str]| {
+        let out_file = dir.path().join(format!("{what}.bin"));
+        let out = run(bin()
+            .args(["train", what, "--train"])
+            .arg(data)
+            .arg("--dev")
+            .arg(data)
+            .arg("-o")
+            .arg(&out_file)
+            .args(extra));
+        (out, out_file)
+    };
+    for (what, magic, extra) in [
+        ("tagger", b"NGTG", &["--epochs", "2"][..]),
+        ("lemmatizer", b"NGLM", &[][..]),
+        ("parser", b"NGDP", &["--epochs", "2", "--gold-tags"][..]),
+    ] {
+        let (out, file) = train(what, &one, extra);
+        assert!(
+            out.status.success(),
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(std::fs::read(&file).unwrap().starts_with(magic), "{what}");
+    }
+    // Jackknifing needs as many documents as folds, and says so.
+    let (out, _) = train("parser", &one, &["--epochs", "1"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--folds"));
+    let (out, file) = train("parser", &two, &["--epochs", "1", "--folds", "2"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read(&file).unwrap().starts_with(b"NGDP"));
+    // Test splits are never used for training or model selection.
+    let test_split = dir.path().join("en-ud-test.conllu");
+    std::fs::write(&test_split, TINY_CONLLU).unwrap();
+    for (what, extra) in [
+        ("tagger", &[][..]),
+        ("lemmatizer", &[][..]),
+        ("parser", &["--gold-tags"][..]),
+    ] {
+        let (out, _) = train(what, &test_split, extra);
+        assert_eq!(out.status.code(), Some(3), "{what}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("test split"));
+    }
+}
