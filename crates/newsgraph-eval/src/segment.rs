@@ -5,7 +5,7 @@
 
 use crate::conllu::{read_file, ConlluDoc};
 use crate::EvalError;
-use newsgraph_core::Span;
+use newsgraph_core::{Span, Token};
 use newsgraph_segment::{Segmentation, Segmenter};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -167,13 +167,15 @@ pub fn reconstruct(doc: &ConlluDoc) -> GoldDoc {
     }
 }
 
-/// The system side of a segmentation: surface tokens merge `joined_next`
-/// runs; each token is a word.
-pub fn system_spans(text: &str, seg: &Segmentation) -> SpanSegmentation {
-    let mut out = SpanSegmentation::default();
+/// Surface tokens of a token sequence: each maximal run `i..=j` of tokens
+/// joined by `joined_next` (and touching) is one surface token, e.g.
+/// `do|n't`. Yields `(i, j, surface span)`.
+pub(crate) fn surface_runs(toks: &[Token]) -> impl Iterator<Item = (usize, usize, Span)> + '_ {
     let mut i = 0;
-    let toks = &seg.tokens;
-    while i < toks.len() {
+    std::iter::from_fn(move || {
+        if i >= toks.len() {
+            return None;
+        }
         let mut j = i;
         while j + 1 < toks.len()
             && toks[j].joined_next
@@ -181,22 +183,43 @@ pub fn system_spans(text: &str, seg: &Segmentation) -> SpanSegmentation {
         {
             j += 1;
         }
-        let span = Span {
-            start: toks[i].span.start,
-            end: toks[j].span.end,
-        };
-        out.tokens.push(span);
+        let run = (
+            i,
+            j,
+            Span {
+                start: toks[i].span.start,
+                end: toks[j].span.end,
+            },
+        );
+        i = j + 1;
+        Some(run)
+    })
+}
+
+/// The words of a token sequence: one per token, each carrying the span of
+/// its surface token.
+pub(crate) fn span_words(text: &str, toks: &[Token]) -> Vec<SpanWord> {
+    let mut out = Vec::with_capacity(toks.len());
+    for (i, j, span) in surface_runs(toks) {
         for t in &toks[i..=j] {
-            out.words.push(SpanWord {
+            out.push(SpanWord {
                 span,
                 multiword: j > i,
                 form: t.span.slice(text).to_string(),
             });
         }
-        i = j + 1;
     }
-    out.sentences = seg.sentences.iter().map(|s| s.span).collect();
     out
+}
+
+/// The system side of a segmentation: surface tokens merge `joined_next`
+/// runs; each token is a word.
+pub fn system_spans(text: &str, seg: &Segmentation) -> SpanSegmentation {
+    SpanSegmentation {
+        tokens: surface_runs(&seg.tokens).map(|(_, _, span)| span).collect(),
+        words: span_words(text, &seg.tokens),
+        sentences: seg.sentences.iter().map(|s| s.span).collect(),
+    }
 }
 
 /// (gold, system, correct) counts of one document per metric.

@@ -11,7 +11,7 @@
 //!   words are aligned to gold words by character spans.
 
 use crate::conllu::{read_file, ConlluDoc};
-use crate::segment::{align, reconstruct, score, SpanSegmentation, SpanWord};
+use crate::segment::{align, reconstruct, score, span_words, SpanSegmentation, SpanWord};
 use crate::{EvalError, Metric};
 use newsgraph_core::{
     Annotator, Document, Paragraph, QuoteDir, Sentence, Span, Token, TokenKind, Word,
@@ -280,31 +280,7 @@ fn score_words(
 fn system_words(doc: &Document) -> Vec<SpanWord> {
     // Each system token is a word; runs of `joined_next` tokens form one
     // surface (multiword) token.
-    let toks = &doc.tokens;
-    let mut out = Vec::with_capacity(toks.len());
-    let mut i = 0;
-    while i < toks.len() {
-        let mut j = i;
-        while j + 1 < toks.len()
-            && toks[j].joined_next
-            && toks[j].span.end == toks[j + 1].span.start
-        {
-            j += 1;
-        }
-        let span = Span {
-            start: toks[i].span.start,
-            end: toks[j].span.end,
-        };
-        for t in &toks[i..=j] {
-            out.push(SpanWord {
-                span,
-                multiword: j > i,
-                form: doc.slice(t.span).to_string(),
-            });
-        }
-        i = j + 1;
-    }
-    out
+    span_words(&doc.text, &doc.tokens)
 }
 
 /// Scores one gold document in both modes; `segmenter` makes tokens and

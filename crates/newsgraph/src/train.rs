@@ -55,14 +55,21 @@ pub struct EmbeddingsArgs {
     pub min_count: u32,
 }
 
+/// The treebank files a trainer learns from and selects its epoch on.
 #[derive(Args, Debug)]
-pub struct ParserArgs {
+pub struct Treebanks {
     /// CoNLL-U training files (e.g. UD EWT and GUM train).
     #[arg(long, required = true, num_args = 1.., value_name = "CONLLU")]
     pub train: Vec<PathBuf>,
     /// CoNLL-U dev files used to pick the epoch (never a test split).
     #[arg(long, required = true, num_args = 1.., value_name = "CONLLU")]
     pub dev: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ParserArgs {
+    #[command(flatten)]
+    pub data: Treebanks,
     /// Where to write the model.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
@@ -96,12 +103,8 @@ pub struct ParserArgs {
 
 #[derive(Args, Debug)]
 pub struct TaggerArgs {
-    /// CoNLL-U training files (e.g. UD EWT and GUM train).
-    #[arg(long, required = true, num_args = 1.., value_name = "CONLLU")]
-    pub train: Vec<PathBuf>,
-    /// CoNLL-U dev files used to pick the epoch (never a test split).
-    #[arg(long, required = true, num_args = 1.., value_name = "CONLLU")]
-    pub dev: Vec<PathBuf>,
+    #[command(flatten)]
+    pub data: Treebanks,
     /// Where to write the model.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
@@ -128,12 +131,8 @@ pub struct LemmatizerArgs {
 
 #[derive(Args, Debug)]
 pub struct SentencesArgs {
-    /// CoNLL-U training files (e.g. UD EWT and GUM train).
-    #[arg(long, required = true, num_args = 1.., value_name = "CONLLU")]
-    pub train: Vec<PathBuf>,
-    /// CoNLL-U dev files used to pick the epoch (never a test split).
-    #[arg(long, required = true, num_args = 1.., value_name = "CONLLU")]
-    pub dev: Vec<PathBuf>,
+    #[command(flatten)]
+    pub data: Treebanks,
     /// Where to write the weights.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
@@ -145,10 +144,10 @@ pub struct SentencesArgs {
 pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
     // Held-out test splits must never shape a model, whatever the command.
     let conllu: Vec<&PathBuf> = match cmd {
-        TrainCommand::Sentences(a) => a.train.iter().chain(&a.dev).collect(),
-        TrainCommand::Tagger(a) => a.train.iter().chain(&a.dev).collect(),
+        TrainCommand::Sentences(a) => a.data.train.iter().chain(&a.data.dev).collect(),
+        TrainCommand::Tagger(a) => a.data.train.iter().chain(&a.data.dev).collect(),
         TrainCommand::Lemmatizer(a) => a.train.iter().chain(&a.dev).collect(),
-        TrainCommand::Parser(a) => a.train.iter().chain(&a.dev).collect(),
+        TrainCommand::Parser(a) => a.data.train.iter().chain(&a.data.dev).collect(),
         TrainCommand::Embeddings(a) => a.conllu.iter().collect(),
     };
     if let Some(p) = conllu
@@ -162,11 +161,13 @@ pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
     }
     match cmd {
         TrainCommand::Sentences(a) => {
-            let trained =
-                newsgraph_eval::train::train_sentences(&a.train, &a.dev, a.epochs, |line| {
-                    eprintln!("{line}")
-                })
-                .context("training the sentence model")?;
+            let trained = newsgraph_eval::train::train_sentences(
+                &a.data.train,
+                &a.data.dev,
+                a.epochs,
+                |line| eprintln!("{line}"),
+            )
+            .context("training the sentence model")?;
             std::fs::write(&a.output, &trained.bytes)
                 .with_context(|| format!("{}: cannot write", a.output.display()))?;
             let rules: Vec<String> = trained
@@ -188,11 +189,14 @@ pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
         }
         TrainCommand::Tagger(a) => {
             let clusters = load_clusters(a.embeddings.as_deref())?;
-            let t =
-                newsgraph_tag::train::train_tagger(&a.train, &a.dev, a.epochs, &clusters, |line| {
-                    eprintln!("{line}")
-                })
-                .context("training the tagger")?;
+            let t = newsgraph_tag::train::train_tagger(
+                &a.data.train,
+                &a.data.dev,
+                a.epochs,
+                &clusters,
+                |line| eprintln!("{line}"),
+            )
+            .context("training the tagger")?;
             std::fs::write(&a.output, &t.bytes)
                 .with_context(|| format!("{}: cannot write", a.output.display()))?;
             for s in &t.dev {
@@ -279,11 +283,11 @@ fn parser_data(a: &ParserArgs) -> anyhow::Result<(Vec<newsgraph_conllu::ConlluDo
         Ok(docs.into_iter().map(|d| (style_of_doc(&d, p), d)).collect())
     };
     let mut train = Vec::new();
-    for p in &a.train {
+    for p in &a.data.train {
         train.extend(read(p)?);
     }
     let mut dev = Vec::new();
-    for p in &a.dev {
+    for p in &a.data.dev {
         let name = p.file_name().map_or_else(
             || p.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -299,7 +303,8 @@ fn parser_data(a: &ParserArgs) -> anyhow::Result<(Vec<newsgraph_conllu::ConlluDo
                 train.len()
             );
         }
-        let gold_dev = newsgraph_tag::train::load_dev(&a.dev).context("reading the dev files")?;
+        let gold_dev =
+            newsgraph_tag::train::load_dev(&a.data.dev).context("reading the dev files")?;
         let clusters = load_clusters(a.embeddings.as_deref())?;
         for fold in 0..k {
             let sents: Vec<GoldSent> = train
