@@ -252,6 +252,21 @@ impl NonWs {
         NonWs { idx }
     }
 
+    /// Words with their spans in non-whitespace offsets.
+    fn words(&self, v: &[SpanWord]) -> Vec<W> {
+        v.iter()
+            .map(|w| {
+                let (start, end) = self.map(w.span);
+                W {
+                    start,
+                    end,
+                    mw: w.multiword,
+                    form: w.form.clone(),
+                }
+            })
+            .collect()
+    }
+
     fn map(&self, s: Span) -> (u32, u32) {
         let g = |b: u32| self.idx.get(b as usize).copied().unwrap_or(0);
         (g(s.start), g(s.end))
@@ -378,42 +393,16 @@ fn align_words(gold: &[W], sys: &[W]) -> Vec<(usize, usize)> {
 /// returns (gold word index, system word index) pairs in order.
 pub fn align(text: &str, gold: &[SpanWord], sys: &[SpanWord]) -> Vec<(usize, usize)> {
     let nw = NonWs::new(text);
-    let words = |v: &[SpanWord]| {
-        v.iter()
-            .map(|w| {
-                let (start, end) = nw.map(w.span);
-                W {
-                    start,
-                    end,
-                    mw: w.multiword,
-                    form: w.form.clone(),
-                }
-            })
-            .collect::<Vec<_>>()
-    };
-    align_words(&words(gold), &words(sys))
+    align_words(&nw.words(gold), &nw.words(sys))
 }
 
 /// Scores a system segmentation of `text` against the gold one.
 pub fn score(text: &str, gold: &SpanSegmentation, sys: &SpanSegmentation) -> DocScore {
     let nw = NonWs::new(text);
     let map = |v: &[Span]| v.iter().map(|&s| nw.map(s)).collect::<Vec<_>>();
-    let words = |v: &[SpanWord]| {
-        v.iter()
-            .map(|w| {
-                let (start, end) = nw.map(w.span);
-                W {
-                    start,
-                    end,
-                    mw: w.multiword,
-                    form: w.form.clone(),
-                }
-            })
-            .collect::<Vec<_>>()
-    };
     let (gt, st) = (map(&gold.tokens), map(&sys.tokens));
     let (gs, ss) = (map(&gold.sentences), map(&sys.sentences));
-    let (gw, sw) = (words(&gold.words), words(&sys.words));
+    let (gw, sw) = (nw.words(&gold.words), nw.words(&sys.words));
     DocScore {
         tokens: (gt.len(), st.len(), spans_correct(&gt, &st)),
         words: (gw.len(), sw.len(), words_correct(&gw, &sw)),

@@ -132,39 +132,12 @@ fn xorshift(r: &mut u64) -> u64 {
     *r
 }
 
-/// Trains from CoNLL-U files; dev files pick the epoch (mean LAS).
-pub fn train_files(
-    train: &[PathBuf],
-    dev: &[PathBuf],
-    opts: &TrainOptions,
-    log: impl FnMut(&str),
-) -> Result<Trained, ParseError> {
-    if train.iter().chain(dev).any(|p| is_test_split(p)) {
-        return Err(ParseError::Invalid(
-            "refusing to use a test split for training or model selection".into(),
-        ));
-    }
-    let train_docs = read(train)?;
-    let mut dev_sets = Vec::new();
-    for p in dev {
-        dev_sets.push((display_name(p), read(std::slice::from_ref(p))?));
-    }
-    train_docs_to_model(&train_docs, &dev_sets, opts, log)
-}
-
 /// True for a file named like a test split (`…-test.…`): training and
 /// model selection refuse them.
 pub fn is_test_split(p: &Path) -> bool {
     p.file_name()
         .and_then(|f| f.to_str())
         .is_some_and(|f| f.contains("-test."))
-}
-
-fn display_name(p: &Path) -> String {
-    p.file_name()
-        .and_then(|f| f.to_str())
-        .unwrap_or("dev")
-        .to_string()
 }
 
 /// Trains from parsed CoNLL-U documents. With no dev sets, the last epoch

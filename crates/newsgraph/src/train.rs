@@ -168,8 +168,7 @@ pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
                 |line| eprintln!("{line}"),
             )
             .context("training the sentence model")?;
-            std::fs::write(&a.output, &trained.bytes)
-                .with_context(|| format!("{}: cannot write", a.output.display()))?;
+            write_output(&a.output, &trained.bytes)?;
             let rules: Vec<String> = trained
                 .rules_dev_f1
                 .iter()
@@ -197,8 +196,7 @@ pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
                 |line| eprintln!("{line}"),
             )
             .context("training the tagger")?;
-            std::fs::write(&a.output, &t.bytes)
-                .with_context(|| format!("{}: cannot write", a.output.display()))?;
+            write_output(&a.output, &t.bytes)?;
             for s in &t.dev {
                 eprintln!("dev {}", s.summary());
             }
@@ -216,8 +214,7 @@ pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
                 eprintln!("{line}")
             })
             .context("training the lemmatizer")?;
-            std::fs::write(&a.output, &t.bytes)
-                .with_context(|| format!("{}: cannot write", a.output.display()))?;
+            write_output(&a.output, &t.bytes)?;
             for s in &t.dev {
                 eprintln!("dev (gold tags) {}", s.summary());
             }
@@ -250,8 +247,7 @@ pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
                 eprintln!("{line}")
             })
             .context("training the parser")?;
-            std::fs::write(&a.output, &t.bytes)
-                .with_context(|| format!("{}: cannot write", a.output.display()))?;
+            write_output(&a.output, &t.bytes)?;
             for s in &t.dev {
                 eprintln!(
                     "dev {}: {} words, UAS {:.2}, LAS {:.2} (universal relations {:.2})",
@@ -466,8 +462,7 @@ fn embeddings(a: &EmbeddingsArgs) -> anyhow::Result<ExitCode> {
     };
     let emb = newsgraph_embed::train(&sentences, &opts, &mut |line| eprintln!("{line}"));
     let bytes = emb.to_bytes();
-    std::fs::write(&a.output, &bytes)
-        .with_context(|| format!("{}: cannot write", a.output.display()))?;
+    write_output(&a.output, &bytes)?;
     eprintln!(
         "wrote {} ({} words, dim {}, {} bytes) in {:.1} s",
         a.output.display(),
@@ -499,4 +494,9 @@ fn load_clusters(path: Option<&std::path::Path>) -> anyhow::Result<newsgraph_tag
 fn read_embeddings(p: &std::path::Path) -> anyhow::Result<newsgraph_embed::Embeddings> {
     let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
     newsgraph_embed::Embeddings::from_bytes(&bytes).with_context(|| format!("{}", p.display()))
+}
+
+/// Writes a trained model, naming the file if that fails.
+fn write_output(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("{}: cannot write", path.display()))
 }
