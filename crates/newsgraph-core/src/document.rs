@@ -1,6 +1,8 @@
 //! The document and its metadata.
 
-use crate::{Diagnostic, Paragraph, Sentence, SourceMap, Span, StageStamp, Token, Word};
+use crate::{
+    Diagnostic, Entity, Paragraph, Quote, Sentence, SourceMap, Span, StageStamp, Token, Word,
+};
 use serde::{Deserialize, Serialize};
 
 /// Where a document came from.
@@ -199,6 +201,12 @@ pub struct Document {
     /// tagger has run).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub words: Vec<Word>,
+    /// Named entities with every mention, sorted by their first mention.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<Entity>,
+    /// Attributions, sorted by content span.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<Quote>,
     /// Which stage versions produced the records above.
     pub stages: Vec<StageStamp>,
     pub diagnostics: Vec<Diagnostic>,
@@ -242,7 +250,13 @@ impl Document {
             .iter()
             .map(|p| p.span)
             .chain(self.sentences.iter().map(|s| s.span))
-            .chain(self.tokens.iter().map(|t| t.span));
+            .chain(self.tokens.iter().map(|t| t.span))
+            .chain(self.entities.iter().flat_map(|e| e.mentions.iter().map(|m| m.span)))
+            .chain(self.quotes.iter().flat_map(|q| {
+                [Some(q.content), q.cue, q.speaker, q.addressee]
+                    .into_iter()
+                    .flatten()
+            }));
         for s in spans {
             if !ok(s) {
                 return Err(format!("span {s:?} is not on char boundaries of the text"));
@@ -275,6 +289,18 @@ impl Document {
             match self.paragraphs.get(s.paragraph as usize) {
                 Some(p) if p.span.contains(s.span) => {}
                 _ => return Err(format!("sentence {:?} is outside its paragraph", s.span)),
+            }
+        }
+        let n_entities = self.entities.len();
+        for e in &self.entities {
+            if e.affiliation.is_some_and(|a| a as usize >= n_entities) {
+                return Err(format!("entity {:?} has an affiliation out of range", e.canonical));
+            }
+        }
+        for q in &self.quotes {
+            let bad = |i: Option<u32>| i.is_some_and(|i| i as usize >= n_entities);
+            if bad(q.speaker_entity) || bad(q.addressee_entity) {
+                return Err(format!("quote {:?} names an entity out of range", q.content));
             }
         }
         if !self.words.is_empty() {

@@ -20,7 +20,10 @@ mod syntax;
 pub use chars::CharIndex;
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::{content_id, Date, Document, Format, Layout, Metadata, Source};
-pub use records::{Amount, Entity, EntityType, Event, Mention, Place, Quote, QuoteKind, Timex};
+pub use records::{
+    Amount, CodeSource, Entity, EntityType, Event, Mention, MentionKind, Place, Quote, QuoteKind,
+    Timex,
+};
 pub use segmentation::{Paragraph, QuoteDir, Sentence, Token, TokenKind};
 pub use source_map::{Piece, SourceMap, TextBuilder};
 pub use span::Span;

@@ -17,40 +17,90 @@ pub enum EntityType {
     Misc,
 }
 
+/// How a mention names its entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MentionKind {
+    /// The full name as written (`Nasr al-Shammari`).
+    Name,
+    /// A shorter form of a name given earlier (`Shammari`, `al-Nujaba`).
+    Short,
+    /// An acronym (`PMU`, `ISIS`).
+    Acronym,
+    /// Another name the text gives (`better known as Hashd al-Shaabi`).
+    Alias,
+    /// A demonym standing for its country (`Iraqi` in `Iraqi officials`).
+    Demonym,
+    /// A capital standing for its government (`Washington`).
+    Capital,
+    /// A description standing for the entity (`the spokesman`).
+    Description,
+    /// A pronoun (`he`, `they`).
+    Pronoun,
+}
+
 /// One occurrence of an entity in the text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
     pub span: Span,
-    /// `name`, `acronym`, `alias`, `description`, `pronoun`, …
-    pub kind: String,
+    pub kind: MentionKind,
+}
+
+/// Where an actor code came from: the dictionary layer and the entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSource {
+    /// Dictionary layer name and version (`petrarch@…`, `curated@…`), or
+    /// `rule` when the code was derived from a role and an affiliation.
+    pub layer: String,
+    /// The entry's name in that layer (or the rule's description).
+    pub entry: String,
 }
 
 /// An entity: every mention of one person, organisation or place in a document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entity {
+    /// The fullest name the document gives (`Akram al-Kaabi`).
     pub canonical: String,
     #[serde(rename = "type")]
     pub entity_type: EntityType,
     /// ORG kind (`armed group`, `government`, …) or LOC subtype (`GPE`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// ISO 3166-1 alpha-3 country the entity belongs to or is (`IRQ`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Sorted by span; the first `name` mention gives `canonical`.
     pub mentions: Vec<Mention>,
     /// CAMEO/PLOVER-style actor code (`IRQREB`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_source: Option<CodeSource>,
+    /// Role or title (`spokesman`, `national security adviser`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// Index of the entity this one is affiliated with.
+    /// Index into `Document::entities` of the entity this one belongs to
+    /// (`Nujaba` for its spokesman).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliation: Option<u32>,
     pub version: String,
 }
 
+impl Entity {
+    /// Span of the first mention (entities are ordered by it).
+    pub fn first_span(&self) -> Option<Span> {
+        self.mentions.first().map(|m| m.span)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum QuoteKind {
+    /// Words inside quotation marks, attributed as a whole.
     Direct,
+    /// Reported speech that quotes some of the words (`termed it "a great honor"`).
     Mixed,
+    /// Reported speech without quotation marks (`X said that …`).
     Indirect,
 }
 
@@ -58,14 +108,26 @@ pub enum QuoteKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     pub kind: QuoteKind,
+    /// What was said, without the quotation marks; for indirect speech the
+    /// whole reported clause.
     pub content: Span,
+    /// The reporting word or phrase (`said`, `pointed out`, `according to`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cue: Option<Span>,
+    /// The speaker as written here (`he`, `Shammari`, `the spokesman`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker: Option<Span>,
-    /// Index into the document's entities.
+    /// Index into `Document::entities` of the speaker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_entity: Option<u32>,
+    /// Who was told, or the channel (`al-Mayadeen`, `Twitter`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addressee: Option<Span>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addressee_entity: Option<u32>,
+    /// Half-open range of indices into `Document::paragraphs` that the
+    /// content spans.
+    pub paragraphs: (u32, u32),
     pub version: String,
 }
 
