@@ -251,7 +251,11 @@ impl Document {
             .map(|p| p.span)
             .chain(self.sentences.iter().map(|s| s.span))
             .chain(self.tokens.iter().map(|t| t.span))
-            .chain(self.entities.iter().flat_map(|e| e.mentions.iter().map(|m| m.span)))
+            .chain(
+                self.entities
+                    .iter()
+                    .flat_map(|e| e.mentions.iter().map(|m| m.span)),
+            )
             .chain(self.quotes.iter().flat_map(|q| {
                 [Some(q.content), q.cue, q.speaker, q.addressee]
                     .into_iter()
@@ -294,13 +298,19 @@ impl Document {
         let n_entities = self.entities.len();
         for e in &self.entities {
             if e.affiliation.is_some_and(|a| a as usize >= n_entities) {
-                return Err(format!("entity {:?} has an affiliation out of range", e.canonical));
+                return Err(format!(
+                    "entity {:?} has an affiliation out of range",
+                    e.canonical
+                ));
             }
         }
         for q in &self.quotes {
             let bad = |i: Option<u32>| i.is_some_and(|i| i as usize >= n_entities);
             if bad(q.speaker_entity) || bad(q.addressee_entity) {
-                return Err(format!("quote {:?} names an entity out of range", q.content));
+                return Err(format!(
+                    "quote {:?} names an entity out of range",
+                    q.content
+                ));
             }
         }
         if !self.words.is_empty() {

@@ -32,6 +32,8 @@ pub struct Match<'a> {
     pub matched: &'a str,
     /// The entry's own provenance note (for imports: the original file and line).
     pub src: Option<&'a str>,
+    /// The entry's organisation kind, when the layer gives one.
+    pub category: Option<&'a str>,
 }
 
 /// The answer to a lookup: the codes from the highest layer that knows the name, and the lower
@@ -177,6 +179,7 @@ impl Dictionary {
                     entry: &e.name,
                     matched,
                     src: e.src.as_deref(),
+                    category: e.category.as_deref(),
                 });
             }
         }

@@ -74,6 +74,9 @@ pub struct Entry {
     /// Free-text provenance from the file (`Phoenix.Countries.actors.txt:45` for imports).
     pub src: Option<String>,
     pub note: Option<String>,
+    /// What kind of organisation the entry is (`armed group`, `media`, …), where the code's
+    /// sector does not say it plainly.
+    pub category: Option<String>,
     /// 1-based line of the entry's `name` in the layer file (0 when built in memory).
     pub line: usize,
 }
@@ -135,6 +138,7 @@ struct RawEntry {
     codes: Vec<RawCode>,
     src: Option<String>,
     note: Option<String>,
+    category: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -247,6 +251,7 @@ fn convert(raw: RawEntry, kind: Kind, lines: &Lines) -> Result<Entry, (usize, St
         codes,
         src: raw.src,
         note: raw.note,
+        category: raw.category,
         line,
     })
 }
@@ -369,6 +374,9 @@ impl Layer {
             }
             if let Some(s) = &e.src {
                 let _ = writeln!(out, "src = {}", q(s));
+            }
+            if let Some(c) = &e.category {
+                let _ = writeln!(out, "category = {}", q(c));
             }
             if let Some(n) = &e.note {
                 let _ = writeln!(out, "note = {}", q(n));

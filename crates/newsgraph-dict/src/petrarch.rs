@@ -362,6 +362,7 @@ fn import_actors(text: &str, file: &str, layer: &mut Layer, stats: &mut ImportSt
                 codes: Vec::new(),
                 src: Some(at.clone()),
                 note: None,
+                category: None,
                 line: 0,
             };
             add_codes(&groups, false, &mut entry.codes, &at, stats);
@@ -473,6 +474,7 @@ fn import_agents(text: &str, file: &str, layer: &mut Layer, stats: &mut ImportSt
             codes,
             src: Some(at.clone()),
             note: None,
+            category: None,
             line: 0,
         };
         let mut names: Vec<String> = forms.clone();

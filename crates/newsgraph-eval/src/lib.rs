@@ -1,6 +1,8 @@
 //! Readers for gold formats and the scorers behind `newsgraph eval`.
 
 pub use newsgraph_conllu as conllu;
+pub mod ner;
+pub mod quotes;
 pub mod segment;
 pub mod train;
 pub mod ud;

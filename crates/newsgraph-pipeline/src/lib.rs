@@ -11,6 +11,7 @@ use newsgraph_core::{Annotator, Document, StageStamp};
 use newsgraph_ingest::{IngestError, Input, Reader};
 use rayon::prelude::*;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Bytes of input per thread that one window may hold (see
 /// [`PipelineBuilder::window`]).
@@ -69,6 +70,12 @@ impl PipelineBuilder {
         self
     }
 
+    /// Appends stages built elsewhere (e.g. [`syntax_stages`]), in order.
+    pub fn boxed_stages(mut self, stages: Vec<Box<dyn Annotator>>) -> PipelineBuilder {
+        self.annotators.extend(stages);
+        self
+    }
+
     /// At most how many inputs are read ahead and processed together
     /// (default: 32 per thread). A window also closes once its files add up
     /// to [`WINDOW_BYTES_PER_THREAD`] per thread, so memory stays bounded
@@ -89,9 +96,49 @@ impl PipelineBuilder {
 
 /// The standard pipeline: every stage that exists, in dependency order.
 pub fn standard(reader: Reader) -> Pipeline {
+    standard_with_dictionary(reader, None)
+}
+
+/// [`standard`] with this actor dictionary (e.g. the shipped layers with a user's layer on
+/// top) instead of the shipped one.
+pub fn standard_with_dictionary(
+    reader: Reader,
+    dictionary: Option<Arc<newsgraph_dict::Dictionary>>,
+) -> Pipeline {
     let mut b = PipelineBuilder::new().stage(newsgraph_segment::SegmenterBuilder::new().build());
     b.annotators.extend(syntax_stages());
+    b.annotators.extend(extraction_stages_with(dictionary));
     b.build(reader)
+}
+
+/// The stages that read the parse, in order: named-entity recogniser, actors
+/// (chains, roles, codes) and quotes — each built from the model, dictionary
+/// and word lists embedded in its crate.
+///
+/// # Panics
+/// Never on content; only if embedded data fails to load, which the crates'
+/// own tests rule out for the shipped data.
+pub fn extraction_stages() -> Vec<Box<dyn Annotator>> {
+    extraction_stages_with(None)
+}
+
+/// [`extraction_stages`] with this actor dictionary instead of the shipped one.
+pub fn extraction_stages_with(
+    dictionary: Option<Arc<newsgraph_dict::Dictionary>>,
+) -> Vec<Box<dyn Annotator>> {
+    #[allow(clippy::expect_used)]
+    let ner = newsgraph_ner::Ner::embedded().expect("embedded NER model loads");
+    let mut actors = newsgraph_actors::ActorsBuilder::new();
+    if let Some(d) = dictionary {
+        actors = actors.dictionary(d);
+    }
+    #[allow(clippy::expect_used)]
+    let actors = actors
+        .build()
+        .expect("embedded actor dictionary and lexicon load");
+    #[allow(clippy::expect_used)]
+    let quotes = newsgraph_quote::Quotes::embedded().expect("embedded quote lexicon loads");
+    vec![Box::new(ner), Box::new(actors), Box::new(quotes)]
 }
 
 /// The stages that run after segmentation, in order: tagger, lemmatiser,

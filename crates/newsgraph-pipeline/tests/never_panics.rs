@@ -6,10 +6,17 @@ use newsgraph_core::Format;
 use newsgraph_ingest::ReaderBuilder;
 use proptest::prelude::*;
 
+/// The stages, built once: loading the models and dictionaries per case would dominate.
+fn pipeline() -> &'static newsgraph_pipeline::Pipeline {
+    static PIPELINE: std::sync::OnceLock<newsgraph_pipeline::Pipeline> = std::sync::OnceLock::new();
+    PIPELINE
+        .get_or_init(|| newsgraph_pipeline::standard(ReaderBuilder::new().build().expect("reader")))
+}
+
 fn check_all(format: Option<Format>, bytes: &[u8]) {
     let reader = ReaderBuilder::new().format(format).build().expect("reader");
-    let pipeline = newsgraph_pipeline::standard(reader);
-    for record in pipeline.reader().read_bytes_records("prop.bin", bytes) {
+    let pipeline = pipeline();
+    for record in reader.read_bytes_records("prop.bin", bytes) {
         let Ok(mut doc) = record else { continue };
         pipeline.annotate(&mut doc);
         doc.check().expect("document invariants");

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The store end to end, as CI runs it: ingest the bundled examples plus a
-# hostile article, read the CSV and Parquet exports back with pandas, pyarrow
-# and DuckDB, then drive the web UI in Debian's headless chromium.
+# hostile article, add hand-built articles with entities and quotes, read the
+# CSV and Parquet exports back with pandas, pyarrow and DuckDB, then drive the
+# web UI in Debian's headless chromium.
 #
 # Usage: crates/newsgraph-server/e2e/run.sh NEWSGRAPH_BINARY WORK_DIR
+# (E2E_FIXTURE=path/to/e2e_fixture uses a prebuilt fixture writer.)
 # Installs what it needs (pip: pyarrow pandas duckdb; apt: chromium; npm ci).
 set -euo pipefail
 NG="$(realpath "$1")"
@@ -34,6 +36,16 @@ rm -f "$DB" "$DB-wal" "$DB-shm"
 "$NG" ingest "$WORK/corpus" --db "$DB" --quiet
 "$NG" ingest "$WORK/corpus" --db "$DB" --quiet 2>&1 | grep -q "0 document(s) added"
 "$NG" query documents --db "$DB"
+# Articles with entities and quotes, built by hand (invented text), so the
+# quote, actor and network views have data whatever stages the pipeline runs.
+# E2E_FIXTURE names a prebuilt `e2e_fixture` binary; by default cargo builds it.
+if [ -n "${E2E_FIXTURE:-}" ]; then
+    "$E2E_FIXTURE" "$DB"
+else
+    (cd "$ROOT" && cargo run --quiet --release --locked -p newsgraph-server --example e2e_fixture -- "$DB")
+fi
+"$NG" query quotes --db "$DB"
+"$NG" query entities --db "$DB" --actors --limit 5
 
 # Exports read back by the tools analysts use.
 "$NG" export --db "$DB" --format csv -o "$WORK/csv"

@@ -1,6 +1,8 @@
 // Drives the web UI in headless chromium: the list and search with
 // highlighted snippets, the seed article with its sentence highlights, a
-// hostile article rendered as text, and a screenshot.
+// hostile article rendered as text, the quotes table filtered by speaker, an
+// actor page, an article with entity and quote highlights, a hostile actor,
+// the network graph, and screenshots.
 //
 // Usage: node ui.mjs BASE_URL SCREENSHOT_DIR
 // Environment: CHROMIUM (default /usr/bin/chromium).
@@ -73,8 +75,56 @@ try {
   check((await page.textContent("#doc .text")).includes('<a href="javascript:'), "hostile link not shown as text");
   await page.screenshot({ path: outDir + "/hostile-article.png", fullPage: true });
 
+  // The quotes table: one row per statement, with its evidence; filtered by speaker.
+  await page.goto(base + "/#/quotes");
+  await page.waitForSelector("#view table.quotes tr.quote");
+  const rows = await page.$$eval("#view table.quotes tr.quote", (r) => r.map((x) => x.textContent));
+  check(rows.some((t) => t.includes("the resistance will continue")), "fixture quote missing: " + rows.join(" | "));
+  await page.fill("#view form.filters input[name=speaker]", "Shammari");
+  await page.press("#view form.filters input[name=speaker]", "Enter");
+  await page.waitForFunction(() => window.location.hash.includes("speaker=Shammari"));
+  await page.waitForFunction(() => {
+    const r = [...document.querySelectorAll("#view table.quotes tr.quote")];
+    return r.length > 0 && r.every((x) => x.textContent.includes("Shammari"));
+  });
+  const evidence = await page.$$eval("#view table.quotes tr.quote td.evidence", (c) => c.map((x) => x.textContent));
+  check(evidence.includes("2"), "no statement with two articles of evidence: " + evidence.join(","));
+  await page.screenshot({ path: outDir + "/quotes.png", fullPage: true });
+
+  // Through the speaker to the actor page: every mention and statement.
+  await page.click("#view table.quotes tr.quote a.speaker");
+  await page.waitForSelector("#view table.mentions tr.mention");
+  check((await page.textContent("#view h1")) === "Nasr al-Shammari", "actor page title");
+  const nMentions = (await page.$$("#view table.mentions tr.mention")).length;
+  const nStatements = (await page.$$("#view table.quotes tr.quote")).length;
+  check(nMentions >= 4 && nStatements >= 3, `actor page: ${nMentions} mentions, ${nStatements} statements`);
+  await page.screenshot({ path: outDir + "/actor.png", fullPage: true });
+
+  // The article of a statement: entities and quotes highlighted, speaker linked to content.
+  await page.click("#view table.quotes tr.quote a.doc");
+  await page.waitForSelector("#doc .q-content");
+  check((await page.$$("#doc .text a.ent")).length >= 8, "entity mentions not highlighted");
+  check((await page.$$("#doc .text .q-speaker")).length >= 4, "speakers not highlighted");
+  await page.hover("#doc .text .q-speaker");
+  check((await page.$$("#doc .text .linked")).length >= 2, "hovering a speaker does not light up its quote");
+  await page.screenshot({ path: outDir + "/article-quotes.png", fullPage: true });
+
+  // A hostile actor: its name, code and quote render as text.
+  await page.goto(base + "/#/actor/" + encodeURIComponent("<b onmouseover=alert(1)>Evil</b>"));
+  await page.waitForSelector("#view table.quotes tr.quote");
+  check((await page.textContent("#view h1")).includes("<b onmouseover"), "hostile actor name not shown as text");
+  const bad = await page.$$eval("#view b, #view img, #view script, #view svg, #view a[href^='javascript']", (x) => x.length);
+  check(bad === 0, `${bad} element(s) from hostile records became markup`);
+
+  // The network: who quotes whom, drawn as SVG.
+  await page.goto(base + "/#/network");
+  await page.waitForSelector("#view svg.network circle");
+  const nodes = (await page.$$("#view svg.network circle")).length;
+  check(nodes >= 3, `only ${nodes} network node(s)`);
+  await page.screenshot({ path: outDir + "/network.png", fullPage: true });
+
   check(problems.length === 0, problems.join("; "));
-  console.log(`ui test ok: ${sentences.length} sentences, screenshots in ${outDir}`);
+  console.log(`ui test ok: ${sentences.length} sentences, ${nStatements} statements and ${nMentions} mentions on the actor page, ${nodes} network nodes; screenshots in ${outDir}`);
 } finally {
   await browser.close();
 }

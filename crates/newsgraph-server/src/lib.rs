@@ -4,13 +4,27 @@
 //!   `outlet`, `story`, `limit` ≤ 200, `offset`);
 //! - `GET /api/documents/{id}`: one document with its paragraphs, sentences,
 //!   sources and story (`?tokens=true` adds its tokens);
-//! - `GET /api/search?q=…`: documents by relevance, with highlighted snippets;
-//! - `GET /api/timeline`: documents per publication day (same filters);
+//! - `GET /api/search?q=…`: documents by relevance, with highlighted
+//!   snippets, and the statements (quotes) that match;
+//! - `GET /api/timeline`: documents and statements per publication day
+//!   (same filters as documents);
+//! - `GET /api/quotes`: statements, one row per quote repeated across a
+//!   story with its evidence (`search`, `speaker`, `actor`, `code`,
+//!   `country`, `sector`, `from`, `to`, `doc`, `all`, `limit`, `offset`);
+//! - `GET /api/entities`: entities of documents; `GET /api/actors`: actors
+//!   (entities grouped by canonical name) with counts (`name`, `code`,
+//!   `country`, `sector`, `type`, `search`, `from`, `to`, `doc`);
+//! - `GET /api/actors/{name}`: one actor with codes, roles, every mention
+//!   and every statement;
+//! - `GET /api/network`: who quotes whom (`kind=quotes`) or who is named
+//!   with whom (`kind=cooccurrence`), the heaviest edges (`actor`, `from`,
+//!   `to`, `limit`);
 //! - `GET /api/stats`, `GET /api/openapi.json`;
 //! - `GET /`: the web UI (HTML, JS and CSS compiled into the binary, no CDN).
 //!
 //! The store is opened read-only; queries run on blocking threads with a
-//! small pool of connections. Every SQL statement is parameterised (user
+//! small pool of connections; the aggregate answers (actors, network) are
+//! cached for a few seconds. Every SQL statement is parameterised (user
 //! input is bound, never spliced), request bodies and query strings are
 //! bounded, and the UI only ever inserts article text as text nodes, under
 //! a Content-Security-Policy that forbids inline scripts.
@@ -23,7 +37,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use newsgraph_core::Date;
-use newsgraph_store::query::{DocFilter, Stats};
+use newsgraph_store::query::{
+    DocFilter, EntityFilter, NetworkFilter, NetworkKind, QuoteFilter, Stats,
+};
 use newsgraph_store::{Store, StoreError};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -32,9 +48,18 @@ use std::time::{Duration, Instant};
 
 /// How long `/api/stats` answers from its cache.
 const STATS_TTL: Duration = Duration::from_secs(1);
+/// How long the aggregate endpoints (actors, network) answer from their
+/// cache: they group whole tables, and a store changes only by ingest.
+const AGGREGATE_TTL: Duration = Duration::from_secs(5);
+/// Cached aggregate answers kept at most.
+const AGGREGATE_CACHE: usize = 256;
 
 /// Largest page a list endpoint returns.
 pub const MAX_LIMIT: u32 = 200;
+/// Most edges a network returns.
+pub const MAX_EDGES: u32 = 500;
+/// Longest actor name accepted in a path, in bytes.
+pub const MAX_NAME_BYTES: usize = 512;
 /// Longest query string accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 4096;
 /// Largest request body accepted (the API has no bodies; this bounds abuse).
@@ -63,6 +88,57 @@ struct Pool {
     idle: Mutex<Vec<Store>>,
     /// Totals, recomputed at most once a second (they scan whole tables).
     stats: Mutex<Option<(Instant, Stats)>>,
+    /// Recent answers of the aggregate endpoints, by path and query.
+    aggregates: Mutex<std::collections::HashMap<String, (Instant, axum::body::Bytes)>>,
+    /// Held while an aggregate is computed, so that concurrent misses wait
+    /// for one computation instead of each running their own.
+    computing: tokio::sync::Mutex<()>,
+}
+
+impl Pool {
+    fn cached(&self, key: &str) -> Option<axum::body::Bytes> {
+        let c = self.aggregates.lock().ok()?;
+        c.get(key)
+            .filter(|(t, _)| t.elapsed() < AGGREGATE_TTL)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn remember(&self, key: String, v: axum::body::Bytes) {
+        if let Ok(mut c) = self.aggregates.lock() {
+            if c.len() >= AGGREGATE_CACHE {
+                c.retain(|_, (t, _)| t.elapsed() < AGGREGATE_TTL);
+                if c.len() >= AGGREGATE_CACHE {
+                    c.clear();
+                }
+            }
+            c.insert(key, (Instant::now(), v));
+        }
+    }
+}
+
+/// Answers `key` from the aggregate cache, or computes, caches and answers.
+async fn aggregate<T: serde::Serialize + Send + 'static>(
+    pool: AppState,
+    key: String,
+    f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let json =
+        |b: axum::body::Bytes| ([(header::CONTENT_TYPE, "application/json")], b).into_response();
+    if let Some(b) = pool.cached(&key) {
+        return Ok(json(b));
+    }
+    let pool2 = pool.clone();
+    let _one_at_a_time = pool2.computing.lock().await;
+    if let Some(b) = pool.cached(&key) {
+        return Ok(json(b));
+    }
+    let v = blocking(pool.clone(), move |s| {
+        f(s).map(|x| serde_json::to_vec(&x).unwrap_or_default())
+    })
+    .await?;
+    let b = axum::body::Bytes::from(v);
+    pool.remember(key, b.clone());
+    Ok(json(b))
 }
 
 impl Pool {
@@ -175,8 +251,166 @@ async fn search(
     if f.search.is_none() {
         return Err(bad("q: a search text is required"));
     }
-    let page = blocking(pool, move |s| s.documents(&f)).await?;
+    let v = blocking(pool, move |s| {
+        let page = s.documents(&f)?;
+        let quotes = s.quotes(&QuoteFilter {
+            search: f.search.clone(),
+            from: f.from,
+            to: f.to,
+            limit: f.limit.min(20),
+            ..QuoteFilter::default()
+        })?;
+        let mut v = serde_json::to_value(&page).unwrap_or_default();
+        v["quotes"] = serde_json::to_value(&quotes).unwrap_or_default();
+        Ok(v)
+    })
+    .await?;
+    Ok(Json(v).into_response())
+}
+
+fn text(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Query parameters of `/api/quotes`.
+#[derive(Debug, Default, Deserialize)]
+pub struct QuoteParams {
+    pub search: Option<String>,
+    pub q: Option<String>,
+    pub speaker: Option<String>,
+    pub actor: Option<String>,
+    pub code: Option<String>,
+    pub country: Option<String>,
+    pub sector: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub doc: Option<String>,
+    #[serde(default)]
+    pub all: bool,
+    pub limit: Option<u32>,
+    pub offset: Option<u64>,
+}
+
+async fn quotes(
+    State(pool): State<AppState>,
+    Query(p): Query<QuoteParams>,
+) -> Result<Response, ApiError> {
+    let f = QuoteFilter {
+        search: text(&p.search).or_else(|| text(&p.q)),
+        speaker: text(&p.speaker),
+        actor: text(&p.actor),
+        code: text(&p.code),
+        country: text(&p.country),
+        sector: text(&p.sector),
+        from: date(&p.from, "from")?,
+        to: date(&p.to, "to")?,
+        doc: text(&p.doc),
+        all: p.all,
+        limit: p.limit.unwrap_or(50).min(MAX_LIMIT),
+        offset: p.offset.unwrap_or(0),
+    };
+    let page = blocking(pool, move |s| s.quotes(&f)).await?;
     Ok(Json(page).into_response())
+}
+
+/// Query parameters of `/api/entities` and `/api/actors`.
+#[derive(Debug, Default, Deserialize)]
+pub struct EntityParams {
+    pub name: Option<String>,
+    pub q: Option<String>,
+    pub code: Option<String>,
+    pub country: Option<String>,
+    pub sector: Option<String>,
+    #[serde(rename = "type")]
+    pub entity_type: Option<String>,
+    pub search: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub doc: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: Option<u64>,
+}
+
+impl EntityParams {
+    fn filter(&self) -> Result<EntityFilter, ApiError> {
+        Ok(EntityFilter {
+            name: text(&self.name).or_else(|| text(&self.q)),
+            code: text(&self.code),
+            country: text(&self.country),
+            sector: text(&self.sector),
+            entity_type: text(&self.entity_type),
+            search: text(&self.search),
+            from: date(&self.from, "from")?,
+            to: date(&self.to, "to")?,
+            doc: text(&self.doc),
+            limit: self.limit.unwrap_or(50).min(MAX_LIMIT),
+            offset: self.offset.unwrap_or(0),
+        })
+    }
+}
+
+async fn entities(
+    State(pool): State<AppState>,
+    Query(p): Query<EntityParams>,
+) -> Result<Response, ApiError> {
+    let f = p.filter()?;
+    let page = blocking(pool, move |s| s.entities(&f)).await?;
+    Ok(Json(page).into_response())
+}
+
+async fn actors(
+    State(pool): State<AppState>,
+    uri: axum::http::Uri,
+    Query(p): Query<EntityParams>,
+) -> Result<Response, ApiError> {
+    let f = p.filter()?;
+    aggregate(pool, uri.to_string(), move |s| s.actors(&f)).await
+}
+
+async fn actor(
+    State(pool): State<AppState>,
+    UrlPath(name): UrlPath<String>,
+) -> Result<Response, ApiError> {
+    if name.is_empty() || name.len() > MAX_NAME_BYTES {
+        return Err(bad(format!("name: 1 to {MAX_NAME_BYTES} bytes")));
+    }
+    match blocking(pool, move |s| s.actor(&name)).await? {
+        Some(a) => Ok(Json(a).into_response()),
+        None => Err(ApiError(StatusCode::NOT_FOUND, "no such actor".into())),
+    }
+}
+
+/// Query parameters of `/api/network`.
+#[derive(Debug, Default, Deserialize)]
+pub struct NetworkParams {
+    pub kind: Option<String>,
+    pub actor: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: Option<u32>,
+}
+
+async fn network(
+    State(pool): State<AppState>,
+    uri: axum::http::Uri,
+    Query(p): Query<NetworkParams>,
+) -> Result<Response, ApiError> {
+    let kind = match p.kind.as_deref().map(str::trim) {
+        None | Some("" | "quotes") => NetworkKind::Quotes,
+        Some("cooccurrence") => NetworkKind::Cooccurrence,
+        Some(_) => return Err(bad("kind: quotes or cooccurrence")),
+    };
+    let f = NetworkFilter {
+        kind,
+        actor: text(&p.actor),
+        from: date(&p.from, "from")?,
+        to: date(&p.to, "to")?,
+        limit: p.limit.unwrap_or(100).min(MAX_EDGES),
+    };
+    aggregate(pool, uri.to_string(), move |s| s.network(&f)).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -280,6 +514,8 @@ pub fn router(db: impl Into<PathBuf>) -> Result<Router, ServerError> {
         path,
         idle: Mutex::new(vec![first]),
         stats: Mutex::new(None),
+        aggregates: Mutex::new(std::collections::HashMap::new()),
+        computing: tokio::sync::Mutex::new(()),
     });
     Ok(Router::new()
         .route(
@@ -298,6 +534,11 @@ pub fn router(db: impl Into<PathBuf>) -> Result<Router, ServerError> {
         .route("/api/documents", get(documents))
         .route("/api/documents/{id}", get(document))
         .route("/api/search", get(search))
+        .route("/api/quotes", get(quotes))
+        .route("/api/entities", get(entities))
+        .route("/api/actors", get(actors))
+        .route("/api/actors/{name}", get(actor))
+        .route("/api/network", get(network))
         .route("/api/timeline", get(timeline))
         .route("/api/stats", get(stats))
         .route("/api/openapi.json", get(openapi))
@@ -360,7 +601,7 @@ pub fn openapi_doc() -> serde_json::Value {
     });
     let summary = json!({
         "type": "object",
-        "required": ["id", "source_path", "story", "story_size", "chars", "sentences"],
+        "required": ["id", "source_path", "story", "story_size", "chars", "n_sentences"],
         "properties": {
             "id": {"type": "string", "description": "content hash of the text"},
             "published": {"type": ["string", "null"], "format": "date"},
@@ -373,16 +614,104 @@ pub fn openapi_doc() -> serde_json::Value {
             "story": {"type": "string", "description": "id of the first document of its story"},
             "story_size": {"type": "integer"},
             "chars": {"type": "integer"},
-            "sentences": {"type": "integer"},
+            "n_sentences": {"type": "integer"},
             "snippet": {"type": "array", "items": {"type": "object", "properties": {
                 "text": {"type": "string"}, "hit": {"type": "boolean"}}}}
         }
     });
     let error = json!({"description": "bad request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let q = |name: &str, desc: &str| json!({"name": name, "in": "query", "schema": {"type": "string"}, "description": desc});
+    let page = json!([
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_LIMIT, "default": 50}},
+        {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}
+    ]);
+    let date_params = json!([
+        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}
+    ]);
+    let code_params = vec![
+        q("code", "actor-code prefix (IRQ matches IRQREB)"),
+        q("sector", "actor-code suffix (REB matches IRQREB)"),
+        q("country", "ISO 3166-1 alpha-3"),
+        q("doc", "only this document id"),
+    ];
+    let cat = |parts: Vec<serde_json::Value>| -> serde_json::Value {
+        let mut out = Vec::new();
+        for p in parts {
+            match p {
+                serde_json::Value::Array(a) => out.extend(a),
+                other => out.push(other),
+            }
+        }
+        serde_json::Value::Array(out)
+    };
+    let quote_params = cat(vec![
+        q("search", "full-text search over the quoted words"),
+        q(
+            "speaker",
+            "part of the speaker's name, or their exact actor code",
+        ),
+        q("actor", "exactly this speaker (canonical name)"),
+        json!(code_params.clone()),
+        date_params.clone(),
+        json!({"name": "all", "in": "query", "schema": {"type": "boolean", "default": false},
+               "description": "every quote, instead of one row per statement repeated across a story"}),
+        page.clone(),
+    ]);
+    let entity_params = cat(vec![
+        q("name", "part of the canonical name, or an exact actor code"),
+        q("type", "PERSON, ORG, LOC, NORP, EVENT or MISC"),
+        q("search", "full-text search over the entity's documents"),
+        json!(code_params),
+        date_params.clone(),
+        page,
+    ]);
+    let span_text = json!({"type": ["object", "null"], "properties": {
+        "span": {"type": "array", "items": {"type": "integer"}}, "text": {"type": "string"}}});
+    let quote = json!({"allOf": [{"$ref": "#/components/schemas/Offsets"}, {"type": "object", "properties": {
+        "doc_id": {"type": "string"}, "idx": {"type": "integer"},
+        "published": {"type": ["string", "null"], "format": "date"},
+        "outlet": {"type": ["string", "null"]}, "title": {"type": ["string", "null"]},
+        "kind": {"type": "string", "enum": ["direct", "mixed", "indirect"]},
+        "text": {"type": "string", "description": "the content, without quotation marks"},
+        "cue": span_text, "speaker": span_text, "addressee": span_text,
+        "speaker_entity": {"type": ["integer", "null"]}, "addressee_entity": {"type": ["integer", "null"]},
+        "speaker_canonical": {"type": ["string", "null"]}, "speaker_code": {"type": ["string", "null"]},
+        "speaker_country": {"type": ["string", "null"]},
+        "paragraphs": {"type": "array", "items": {"type": "integer"}},
+        "version": {"type": "string"},
+        "evidence": {"type": "integer", "description": "quotes of the story saying the same"},
+        "evidence_docs": {"type": "array", "items": {"type": "string"}}}}]});
+    let mention = json!({"allOf": [{"$ref": "#/components/schemas/Offsets"}, {"type": "object", "properties": {
+        "entity": {"type": "integer"}, "kind": {"type": "string"}, "text": {"type": "string"}}}]});
+    let entity = json!({"type": "object", "properties": {
+        "doc_id": {"type": "string"}, "idx": {"type": "integer"}, "canonical": {"type": "string"},
+        "type": {"type": "string"}, "kind": {"type": ["string", "null"]}, "country": {"type": ["string", "null"]},
+        "actor_code": {"type": ["string", "null"]},
+        "code_source": {"type": ["object", "null"], "properties": {"layer": {"type": "string"}, "entry": {"type": "string"}}},
+        "role": {"type": ["string", "null"]}, "affiliation": {"type": ["integer", "null"]},
+        "affiliation_canonical": {"type": ["string", "null"]}, "n_mentions": {"type": "integer"},
+        "version": {"type": "string"},
+        "mentions": {"type": "array", "items": {"$ref": "#/components/schemas/Mention"}}}});
+    let actor = json!({"type": "object", "properties": {
+        "canonical": {"type": "string"}, "type": {"type": "string"}, "actor_code": {"type": ["string", "null"]},
+        "country": {"type": ["string", "null"]}, "documents": {"type": "integer"},
+        "mentions": {"type": "integer"}, "quotes": {"type": "integer"}}});
+    let actor_detail = json!({"allOf": [
+                    {"$ref": "#/components/schemas/Actor"}, {"type": "object", "properties": {
+                        "codes": {"type": "array", "items": {"type": "object"}},
+                        "roles": {"type": "array", "items": {"type": "string"}},
+                        "affiliations": {"type": "array", "items": {"type": "string"}},
+                        "occurrences": {"type": "array", "description": "every mention, with its document",
+                            "items": {"allOf": [{"$ref": "#/components/schemas/Mention"}, {"type": "object", "properties": {
+                                "doc_id": {"type": "string"}, "published": {"type": ["string", "null"]}, "title": {"type": ["string", "null"]}}}]}},
+                        "statements": {"type": "array", "description": "every statement",
+                            "items": {"$ref": "#/components/schemas/Quote"}}}}]});
+    let ok = |schema: serde_json::Value| json!({"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}, "400": error.clone()});
     json!({
         "openapi": "3.1.0",
         "info": {"title": "newsgraph API", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "Documents, sentences and stories from a newsgraph store. Read-only."},
+                 "description": "Documents, sentences, stories, entities, actors and quotes from a newsgraph store. Read-only."},
         "paths": {
             "/api/documents": {"get": {
                 "summary": "List documents (newest first, or by relevance with search)",
@@ -399,16 +728,52 @@ pub fn openapi_doc() -> serde_json::Value {
                               "404": {"description": "no such document"}, "400": error}
             }},
             "/api/search": {"get": {
-                "summary": "Full-text search with highlighted snippets",
+                "summary": "Full-text search over articles (with highlighted snippets) and quotes (`quotes`: a QuotePage)",
                 "parameters": [{"name": "q", "in": "query", "required": true, "schema": {"type": "string"}},
                                {"name": "limit", "in": "query", "schema": {"type": "integer"}},
                                {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
                 "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DocPage"}}}}, "400": error}
             }},
             "/api/timeline": {"get": {
-                "summary": "Documents per publication day",
+                "summary": "Documents and statements per publication day",
                 "parameters": list_params,
-                "responses": {"200": {"description": "days", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "documents": {"type": "integer"}}}}}}}, "400": error}
+                "responses": {"200": {"description": "days", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "documents": {"type": "integer"}, "quotes": {"type": "integer"}}}}}}}, "400": error}
+            }},
+            "/api/quotes": {"get": {
+                "summary": "Statements: quotes with speakers, one row per quote repeated across a story",
+                "parameters": quote_params,
+                "responses": ok(json!({"$ref": "#/components/schemas/QuotePage"}))
+            }},
+            "/api/entities": {"get": {
+                "summary": "Entities of documents, newest documents first",
+                "parameters": entity_params.clone(),
+                "responses": ok(json!({"type": "object", "properties": {"total": {"type": "integer"},
+                    "entities": {"type": "array", "items": {"$ref": "#/components/schemas/Entity"}}}}))
+            }},
+            "/api/actors": {"get": {
+                "summary": "Actors (entities grouped by canonical name) with counts, most named first",
+                "parameters": entity_params,
+                "responses": ok(json!({"type": "object", "properties": {"total": {"type": "integer"},
+                    "actors": {"type": "array", "items": {"$ref": "#/components/schemas/Actor"}}}}))
+            }},
+            "/api/actors/{name}": {"get": {
+                "summary": "One actor with codes, roles, affiliations, every mention and every statement",
+                "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string", "maxLength": MAX_NAME_BYTES}}],
+                "responses": {"200": {"description": "the actor", "content": {"application/json": {"schema": actor_detail}}},
+                    "404": {"description": "no such actor"}, "400": error}
+            }},
+            "/api/network": {"get": {
+                "summary": "Who quotes whom (speaker → entities named in the statement) or who is named with whom",
+                "parameters": cat(vec![
+                    json!({"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["quotes", "cooccurrence"], "default": "quotes"}}),
+                    q("actor", "only edges touching this actor"),
+                    date_params,
+                    json!({"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": MAX_EDGES, "default": 100}})
+                ]),
+                "responses": ok(json!({"type": "object", "properties": {
+                    "kind": {"type": "string"},
+                    "nodes": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "type": {"type": "string"}, "actor_code": {"type": ["string", "null"]}, "documents": {"type": "integer"}}}},
+                    "edges": {"type": "array", "items": {"type": "object", "properties": {"source": {"type": "string"}, "target": {"type": "string"}, "weight": {"type": "integer"}}}}}}))
             }},
             "/api/stats": {"get": {"summary": "Totals", "responses": {"200": {"description": "totals"}}}},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}}
@@ -416,6 +781,13 @@ pub fn openapi_doc() -> serde_json::Value {
         "components": {"schemas": {
             "Error": {"type": "object", "properties": {"error": {"type": "string"}}},
             "DocSummary": summary,
+            "Quote": quote,
+            "Mention": mention,
+            "Entity": entity,
+            "Actor": actor,
+            "QuotePage": {"type": "object", "properties": {
+                "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"},
+                "quotes": {"type": "array", "items": {"$ref": "#/components/schemas/Quote"}}}},
             "Offsets": offsets,
             "DocPage": {"type": "object", "properties": {
                 "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"},
@@ -431,7 +803,9 @@ pub fn openapi_doc() -> serde_json::Value {
                 "stages": {"type": "array", "items": {"type": "object", "properties": {"stage": {"type": "string"}, "version": {"type": "string"}}}},
                 "run": {"type": "integer"},
                 "sources": {"type": "array", "items": {"type": "object"}},
-                "story_members": {"type": "array", "items": {"type": "string"}}}}]}
+                "story_members": {"type": "array", "items": {"type": "string"}},
+                "entities": {"type": "array", "items": {"$ref": "#/components/schemas/Entity"}},
+                "quotes": {"type": "array", "items": {"$ref": "#/components/schemas/Quote"}}}}]}
         }}
     })
 }

@@ -4,8 +4,11 @@
 Usage: check_exports.py STORE.db CSV_DIR PARQUET_DIR
 
 Checks that every table has as many rows as the store holds, in both formats
-and through each reader, and that the Parquet columns have their types.
-Exits non-zero with one line per problem.
+and through each reader, and that the Parquet columns have their types; that
+sentence, mention and quote texts are their spans of the document text; and
+that quote evidence counts agree with the rows. Entity, mention and quote
+tables may be empty (a store made before those stages ran): the checks then
+only cover the file shapes. Exits non-zero with one line per problem.
 """
 import sqlite3
 import sys
@@ -24,6 +27,9 @@ expected = {
     "paragraphs": one("SELECT count(*) FROM paragraphs"),
     "sentences": one("SELECT count(*) FROM sentences"),
     "tokens": one("SELECT coalesce(sum(n), 0) FROM doc_tokens"),
+    "entities": one("SELECT count(*) FROM entities"),
+    "mentions": one("SELECT count(*) FROM mentions"),
+    "quotes": one("SELECT count(*) FROM quotes"),
     "runs": one("SELECT count(*) FROM runs"),
 }
 types = {
@@ -38,6 +44,33 @@ types = {
     ("tokens", "space_after"): pa.bool_(),
     ("tokens", "kind"): pa.string(),
     ("runs", "run_id"): pa.int64(),
+    ("entities", "doc_id"): pa.string(),
+    ("entities", "entity"): pa.int64(),
+    ("entities", "canonical"): pa.string(),
+    ("entities", "type"): pa.string(),
+    ("entities", "actor_code"): pa.string(),
+    ("entities", "code_layer"): pa.string(),
+    ("entities", "affiliation"): pa.int64(),
+    ("entities", "n_mentions"): pa.int64(),
+    ("entities", "version"): pa.string(),
+    ("mentions", "entity"): pa.int64(),
+    ("mentions", "kind"): pa.string(),
+    ("mentions", "text"): pa.string(),
+    ("mentions", "start"): pa.int64(),
+    ("mentions", "char_end"): pa.int64(),
+    ("mentions", "source_start"): pa.int64(),
+    ("quotes", "quote_index"): pa.int64(),
+    ("quotes", "kind"): pa.string(),
+    ("quotes", "text"): pa.string(),
+    ("quotes", "start"): pa.int64(),
+    ("quotes", "speaker"): pa.string(),
+    ("quotes", "speaker_entity"): pa.int64(),
+    ("quotes", "speaker_code"): pa.string(),
+    ("quotes", "paragraph_start"): pa.int64(),
+    ("quotes", "statement_doc_id"): pa.string(),
+    ("quotes", "evidence"): pa.int64(),
+    ("quotes", "run_id"): pa.int64(),
+    ("quotes", "version"): pa.string(),
 }
 problems = []
 con = duckdb.connect()
@@ -59,14 +92,37 @@ for table, n in expected.items():
         if tt == table and t.schema.field(col).type != ty:
             problems.append(f"{table}.{col}: {t.schema.field(col).type}, expected {ty}")
     print(f"{table:>18}: {n} rows; {len(t.schema)} columns")
-# Offsets are usable as they are: every sentence's text is its span of the document text.
-bad = con.execute(
-    f"""SELECT count(*) FROM read_parquet('{pq_dir}/sentences.parquet') s
-        JOIN read_parquet('{pq_dir}/documents.parquet') d USING (doc_id)
-        WHERE substr(d.text, s.char_start + 1, s.char_end - s.char_start) != s.text"""
+# Offsets are usable as they are: every sentence's, mention's and quote's text
+# is its span of the document text.
+for table in ["sentences", "mentions", "quotes"]:
+    bad = con.execute(
+        f"""SELECT count(*) FROM read_parquet('{pq_dir}/{table}.parquet') s
+            JOIN read_parquet('{pq_dir}/documents.parquet') d USING (doc_id)
+            WHERE substr(d.text, s.char_start + 1, s.char_end - s.char_start) != s.text"""
+    ).fetchone()[0]
+    if bad:
+        problems.append(f"{bad} {table} row(s) whose text is not their span of the document")
+# Statements: deduplicating by (statement_doc_id, statement_quote_index) gives
+# as many rows as the store has statements, and evidence counts add up.
+statements = one("SELECT count(*) FROM (SELECT 1 FROM quotes GROUP BY story, dup_key)")
+got, evidence = con.execute(
+    f"""SELECT count(*), coalesce(sum(evidence), 0) FROM (
+            SELECT DISTINCT statement_doc_id, statement_quote_index, evidence
+            FROM read_parquet('{pq_dir}/quotes.parquet'))"""
+).fetchone()
+if got != statements or evidence != expected["quotes"]:
+    problems.append(
+        f"quotes: {got} statement(s) with {evidence} evidence row(s), "
+        f"the store has {statements} and {expected['quotes']}"
+    )
+# Every mention and quote speaker points at an exported entity.
+orphans = con.execute(
+    f"""SELECT count(*) FROM read_parquet('{pq_dir}/mentions.parquet') m
+        ANTI JOIN read_parquet('{pq_dir}/entities.parquet') e USING (doc_id, entity)"""
 ).fetchone()[0]
-if bad:
-    problems.append(f"{bad} sentence(s) whose text is not their span of the document")
+if orphans:
+    problems.append(f"{orphans} mention(s) of no exported entity")
+print(f"{'statements':>18}: {statements}")
 for p in problems:
     print("problem:", p)
 sys.exit(1 if problems else 0)

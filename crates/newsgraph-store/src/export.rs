@@ -1,5 +1,11 @@
 //! Exports: one file per table, as JSONL, CSV or Parquet.
 //!
+//! Tables: documents, document_sources, paragraphs, sentences, entities,
+//! mentions, quotes, runs and tokens. Quotes carry `statement_doc_id` and
+//! `statement_quote_index` (the first quote of the story that says the same, by
+//! the same speaker) and `evidence` (how many quotes say it), so analysts
+//! can deduplicate with a `GROUP BY` or keep every sighting.
+//!
 //! Every record row carries its document id, its offsets in the three kinds
 //! (`start`/`end` bytes into the text, `char_start`/`char_end` code points,
 //! `source_start`/`source_end` bytes of the original file) and its
@@ -94,6 +100,44 @@ fn sql_tables() -> Vec<(&'static str, String)> {
                  FROM documents d JOIN sentences s ON s.doc = d.id ORDER BY d.id, s.idx",
                 stage_version("segment")
             ),
+        ),
+        (
+            "entities",
+            "SELECT d.doc_id, e.idx AS entity, e.canonical, e.type, e.kind, e.country, e.actor_code,
+                e.code_layer, e.code_entry, e.role, e.affiliation,
+                (SELECT a.canonical FROM entities a WHERE a.doc = e.doc AND a.idx = e.affiliation)
+                    AS affiliation_canonical,
+                e.n_mentions, d.run_id, e.version
+             FROM documents d JOIN entities e ON e.doc = d.id ORDER BY d.id, e.idx"
+                .to_string(),
+        ),
+        (
+            "mentions",
+            "SELECT d.doc_id, m.entity, m.idx AS mention, e.canonical, m.kind, m.text, m.start,
+                m.\"end\", m.char_start, m.char_end, m.source_start, m.source_end, d.run_id,
+                e.version
+             FROM documents d JOIN mentions m ON m.doc = d.id
+                 JOIN entities e ON e.doc = m.doc AND e.idx = m.entity
+             ORDER BY d.id, m.entity, m.idx"
+                .to_string(),
+        ),
+        (
+            "quotes",
+            "SELECT d.doc_id, q.idx AS quote_index, q.kind, q.text, q.start, q.\"end\", q.char_start,
+                q.char_end, q.source_start, q.source_end, q.cue_start, q.cue_end, q.cue,
+                q.speaker_start, q.speaker_end, q.speaker, q.speaker_entity, q.speaker_canonical,
+                q.speaker_code, q.speaker_country, q.addressee_start, q.addressee_end, q.addressee,
+                q.addressee_entity, q.paragraph_start, q.paragraph_end,
+                f.doc_id AS statement_doc_id, fq.idx AS statement_quote_index,
+                (SELECT count(*) FROM quotes g WHERE g.story = q.story AND g.dup_key = q.dup_key)
+                    AS evidence,
+                d.run_id, q.version
+             FROM documents d JOIN quotes q ON q.doc = d.id
+                 JOIN (SELECT story, dup_key, min(id) AS first FROM quotes GROUP BY story, dup_key) s
+                     ON s.story = q.story AND s.dup_key = q.dup_key
+                 JOIN quotes fq ON fq.id = s.first JOIN documents f ON f.id = fq.doc
+             ORDER BY d.id, q.idx"
+                .to_string(),
         ),
         (
             "runs",

@@ -11,7 +11,12 @@
 //! - [`query`] lists, searches and counts; [`export`] writes one JSONL,
 //!   CSV or Parquet file per table.
 //!
-//! Schema rules for later record types (entities, mentions, quotes, events,
+//! Entities, their mentions and quotes (schema version 3) are stored per
+//! document like sentences; quotes also carry a duplicate key so that a
+//! statement repeated across the near-duplicate articles of one story is
+//! listed once with all its evidence ([`query::QuoteFilter`]).
+//!
+//! Schema rules for later record types (events, times, amounts, places,
 //! …): each is a new migration with its own table keyed by
 //! `(doc, idx)` → `documents(id) ON DELETE CASCADE`, byte spans as
 //! `start`/`end` plus `char_start`/`char_end` and `source_start`/`source_end`,
@@ -25,10 +30,14 @@ pub mod export;
 pub mod parquet_sink;
 mod prepare;
 pub mod query;
+mod records;
 pub mod schema;
 mod write;
 
-pub use prepare::{stages_json, Offsets, PreparedDoc, SentenceRow};
+pub use prepare::{
+    entity_type_name, mention_kind_name, normalise, quote_key, quote_kind_name, stages_json,
+    MentionRow, Offsets, PreparedDoc, QuoteRow, SentenceRow,
+};
 pub use schema::SCHEMA_VERSION;
 pub use write::{InputFile, InputItem, RunCounts, RunInfo, WriteStats};
 
@@ -63,6 +72,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The schema version of the open file (writers opened at an older
+    /// version by tests leave later tables alone).
+    version: u32,
 }
 
 fn open_err(path: &Path, e: impl std::fmt::Display) -> StoreError {
@@ -101,9 +113,11 @@ impl Store {
              PRAGMA temp_store = MEMORY;",
         )?;
         schema::migrate_to(&mut conn, version.min(SCHEMA_VERSION))?;
+        let version = schema::version(&conn)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            version,
         })
     }
 
@@ -140,6 +154,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            version: found,
         })
     }
 
@@ -167,15 +182,19 @@ impl Store {
         if report != "ok" {
             return Ok(report);
         }
-        if let Err(e) = self.conn.execute(
-            "INSERT INTO documents_fts(documents_fts, rank) VALUES ('integrity-check', 1)",
-            [],
-        ) {
-            // Read-only connections cannot run the FTS check; that is fine.
-            if !matches!(e, rusqlite::Error::SqliteFailure(ref f, _)
-                if f.code == rusqlite::ErrorCode::ReadOnly)
-            {
-                return Ok(format!("full-text index: {e}"));
+        let mut indexes = vec!["documents_fts"];
+        if self.version >= 3 {
+            indexes.push("quotes_fts");
+        }
+        for fts in indexes {
+            let sql = format!("INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)");
+            if let Err(e) = self.conn.execute(&sql, []) {
+                // Read-only connections cannot run the FTS check; that is fine.
+                if !matches!(e, rusqlite::Error::SqliteFailure(ref f, _)
+                    if f.code == rusqlite::ErrorCode::ReadOnly)
+                {
+                    return Ok(format!("full-text index {fts}: {e}"));
+                }
             }
         }
         Ok(report)

@@ -28,6 +28,51 @@ pub enum ColType {
     Date,
 }
 
+/// Export columns holding text (UTF-8 strings).
+pub const TEXT_COLUMNS: &[&str] = &[
+    "doc_id",
+    "story",
+    "published_raw",
+    "outlet",
+    "title",
+    "byline",
+    "dateline_place",
+    "language",
+    "format",
+    "encoding",
+    "source_path",
+    "path",
+    "url",
+    "external_id",
+    "stages",
+    "diagnostics",
+    "text",
+    "version",
+    "command",
+    "engine_version",
+    "args",
+    "started_at",
+    "finished_at",
+    "status",
+    "kind",
+    "quote",
+    "canonical",
+    "type",
+    "country",
+    "actor_code",
+    "code_layer",
+    "code_entry",
+    "role",
+    "affiliation_canonical",
+    "cue",
+    "speaker",
+    "speaker_canonical",
+    "speaker_code",
+    "speaker_country",
+    "addressee",
+    "statement_doc_id",
+];
+
 /// The type of an export column, by name. Every column of every exported
 /// table is one of these; unknown names are integers (offsets, counts, ids),
 /// and a value of another type is an error, never a silent conversion.
@@ -35,10 +80,7 @@ pub fn column_type(name: &str) -> ColType {
     match name {
         "published" => ColType::Date,
         "space_after" | "joined_next" => ColType::Bool,
-        "doc_id" | "story" | "published_raw" | "outlet" | "title" | "byline" | "dateline_place"
-        | "language" | "format" | "encoding" | "source_path" | "path" | "url" | "external_id"
-        | "stages" | "diagnostics" | "text" | "version" | "command" | "engine_version" | "args"
-        | "started_at" | "finished_at" | "status" | "kind" | "quote" => ColType::Text,
+        n if TEXT_COLUMNS.contains(&n) => ColType::Text,
         _ => ColType::Int,
     }
 }

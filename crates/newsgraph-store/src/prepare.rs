@@ -5,7 +5,7 @@
 //! single writer only binds values and inserts.
 
 use crate::{codec, dedup};
-use newsgraph_core::{CharIndex, Document, Span};
+use newsgraph_core::{CharIndex, Document, EntityType, MentionKind, QuoteKind, Span};
 
 /// Offsets of one record, in the three kinds the outputs render.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -25,6 +25,37 @@ pub struct SentenceRow {
     pub tokens: (u32, u32),
 }
 
+/// One mention, ready to be written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MentionRow {
+    pub entity: u32,
+    pub idx: u32,
+    pub kind: &'static str,
+    pub offsets: Offsets,
+    pub text: String,
+}
+
+/// One quote, ready to be written (the entity fields are copied from the
+/// speaker entity so that lists filter without a join).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuoteRow {
+    pub idx: u32,
+    pub kind: &'static str,
+    pub offsets: Offsets,
+    pub text: String,
+    pub cue: Option<(Span, String)>,
+    pub speaker: Option<(Span, String)>,
+    pub speaker_canonical: Option<String>,
+    pub speaker_code: Option<String>,
+    pub speaker_country: Option<String>,
+    pub addressee: Option<(Span, String)>,
+    /// Hash of the normalised content and speaker ([`quote_key`]).
+    pub dup_key: i64,
+    /// Entities (index, canonical name) with a mention inside the content,
+    /// the speaker left out.
+    pub targets: Vec<(u32, String)>,
+}
+
 /// A document ready to be written.
 #[derive(Clone, Debug)]
 pub struct PreparedDoc {
@@ -38,6 +69,71 @@ pub struct PreparedDoc {
     pub tokens: Vec<u8>,
     pub shingles: Vec<u64>,
     pub band_keys: Vec<i64>,
+    pub mentions: Vec<MentionRow>,
+    pub quotes: Vec<QuoteRow>,
+}
+
+/// Name of an entity type as stored (`PERSON`, `ORG`, …).
+pub fn entity_type_name(t: EntityType) -> &'static str {
+    match t {
+        EntityType::Person => "PERSON",
+        EntityType::Org => "ORG",
+        EntityType::Loc => "LOC",
+        EntityType::Norp => "NORP",
+        EntityType::Event => "EVENT",
+        EntityType::Misc => "MISC",
+    }
+}
+
+/// Name of a mention kind as stored (`name`, `pronoun`, …).
+pub fn mention_kind_name(k: MentionKind) -> &'static str {
+    match k {
+        MentionKind::Name => "name",
+        MentionKind::Short => "short",
+        MentionKind::Acronym => "acronym",
+        MentionKind::Alias => "alias",
+        MentionKind::Demonym => "demonym",
+        MentionKind::Capital => "capital",
+        MentionKind::Description => "description",
+        MentionKind::Pronoun => "pronoun",
+    }
+}
+
+/// Name of a quote kind as stored (`direct`, `mixed`, `indirect`).
+pub fn quote_kind_name(k: QuoteKind) -> &'static str {
+    match k {
+        QuoteKind::Direct => "direct",
+        QuoteKind::Mixed => "mixed",
+        QuoteKind::Indirect => "indirect",
+    }
+}
+
+/// Lowercased alphanumeric words joined by single spaces: quotes that differ
+/// only in case, punctuation, quotation marks or spacing normalise alike.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// The duplicate key of a quote: a hash of its normalised content and of its
+/// speaker (the entity's canonical name, else the speaker as written).
+pub fn quote_key(content: &str, speaker: Option<&str>) -> i64 {
+    let mut b = normalise(content);
+    b.push('\0');
+    b.push_str(&normalise(speaker.unwrap_or("")));
+    xxhash_rust::xxh3::xxh3_64(b.as_bytes()) as i64
 }
 
 impl PreparedDoc {
@@ -68,6 +164,63 @@ impl PreparedDoc {
                 tokens: s.tokens,
             })
             .collect();
+        let text = |s: Span| {
+            doc.text
+                .get(s.start as usize..s.end as usize)
+                .unwrap_or("")
+                .to_string()
+        };
+        let mentions = doc
+            .entities
+            .iter()
+            .enumerate()
+            .flat_map(|(e, ent)| ent.mentions.iter().enumerate().map(move |(i, m)| (e, i, m)))
+            .map(|(e, i, m)| MentionRow {
+                entity: e as u32,
+                idx: i as u32,
+                kind: mention_kind_name(m.kind),
+                offsets: offsets(m.span),
+                text: text(m.span),
+            })
+            .collect();
+        let quotes = doc
+            .quotes
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let ent = q.speaker_entity.and_then(|e| doc.entities.get(e as usize));
+                let content = text(q.content);
+                let speaker = q.speaker.map(|s| (s, text(s)));
+                let canonical = ent.map(|e| e.canonical.clone());
+                let who = canonical
+                    .as_deref()
+                    .or(speaker.as_ref().map(|(_, t)| t.as_str()));
+                let targets = doc
+                    .entities
+                    .iter()
+                    .enumerate()
+                    .filter(|&(e, ent)| {
+                        Some(e as u32) != q.speaker_entity
+                            && ent.mentions.iter().any(|m| q.content.contains(m.span))
+                    })
+                    .map(|(e, ent)| (e as u32, ent.canonical.clone()))
+                    .collect();
+                QuoteRow {
+                    idx: i as u32,
+                    kind: quote_kind_name(q.kind),
+                    offsets: offsets(q.content),
+                    dup_key: quote_key(&content, who),
+                    text: content,
+                    cue: q.cue.map(|s| (s, text(s))),
+                    speaker,
+                    speaker_canonical: canonical,
+                    speaker_code: ent.and_then(|e| e.actor_code.clone()),
+                    speaker_country: ent.and_then(|e| e.country.clone()),
+                    addressee: q.addressee.map(|s| (s, text(s))),
+                    targets,
+                }
+            })
+            .collect();
         let chars = ci.char_of(doc.text.len()) as u64;
         let shingles = dedup::shingles(doc.layout.body.slice(&doc.text));
         let band_keys = dedup::band_keys(&shingles);
@@ -82,6 +235,8 @@ impl PreparedDoc {
             tokens: codec::encode_tokens(&doc.tokens),
             shingles,
             band_keys,
+            mentions,
+            quotes,
             doc,
         }
     }

@@ -5,6 +5,7 @@
 //! values. Search text is turned into an FTS5 query of quoted terms (see
 //! [`fts_query`]), so punctuation in it can never be FTS5 syntax.
 
+pub use crate::records::*;
 use crate::{codec, Result, Store, StoreError};
 use newsgraph_core::{CharIndex, Date};
 use rusqlite::types::Value;
@@ -41,6 +42,9 @@ pub struct DocSummary {
     /// How many stored documents belong to the story.
     pub story_size: u64,
     pub chars: u64,
+    /// Number of sentences (`n_sentences`: a document's detail also has `sentences`, the
+    /// list itself).
+    #[serde(rename = "n_sentences")]
     pub sentences: u64,
     /// With a search: a short extract, split into plain and matching parts.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,13 +114,18 @@ pub struct DocDetail {
     pub sources: Vec<SourceOut>,
     /// Other documents of the same story.
     pub story_members: Vec<String>,
+    /// Entities, each with its mentions.
+    pub entities: Vec<EntityOut>,
+    /// Quotes, each with the evidence of its statement across the story.
+    pub quotes: Vec<QuoteOut>,
 }
 
-/// Articles per day.
+/// Articles and statements (deduplicated quotes) per day.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct DayCount {
     pub date: String,
     pub documents: u64,
+    pub quotes: u64,
 }
 
 /// Totals for a store.
@@ -129,6 +138,12 @@ pub struct Stats {
     pub tokens: u64,
     pub text_bytes: u64,
     pub runs: u64,
+    pub entities: u64,
+    pub mentions: u64,
+    pub quotes: u64,
+    /// Quotes counted once per statement (duplicates across a story merged).
+    pub statements: u64,
+    pub actors: u64,
 }
 
 /// Turns user search text into an FTS5 query: words and `"quoted phrases"`
@@ -222,7 +237,7 @@ fn where_clause(store: &Store, f: &DocFilter) -> Result<(String, Vec<Value>)> {
     Ok((w, vals))
 }
 
-fn map_fts_err(e: rusqlite::Error) -> StoreError {
+pub(crate) fn map_fts_err(e: rusqlite::Error) -> StoreError {
     match &e {
         rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("fts5") => {
             StoreError::BadQuery(msg.clone())
@@ -381,6 +396,8 @@ impl Store {
                     run: r.get(28)?,
                     sources: Vec::new(),
                     story_members: Vec::new(),
+                    entities: Vec::new(),
+                    quotes: Vec::new(),
                 };
                 Ok((
                     detail,
@@ -455,6 +472,7 @@ impl Store {
         detail.story_members = stmt
             .query_map([story, id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        (detail.entities, detail.quotes) = self.document_records(doc_id)?;
         Ok(Some(detail))
     }
 
@@ -505,11 +523,19 @@ impl Store {
                 Ok(DayCount {
                     date: r.get(0)?,
                     documents: r.get::<_, i64>(1)? as u64,
+                    quotes: 0,
                 })
             })
             .map_err(map_fts_err)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(map_fts_err)
+        let mut days = rows
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(map_fts_err)?;
+        let quotes: std::collections::HashMap<String, u64> =
+            self.quotes_per_day(from, &w, &vals)?.into_iter().collect();
+        for d in &mut days {
+            d.quotes = quotes.get(&d.date).copied().unwrap_or(0);
+        }
+        Ok(days)
     }
 
     /// Totals.
@@ -525,6 +551,11 @@ impl Store {
             tokens: one("SELECT coalesce(sum(n), 0) FROM doc_tokens")?,
             text_bytes: one("SELECT coalesce(sum(bytes), 0) FROM documents")?,
             runs: one("SELECT count(*) FROM runs")?,
+            entities: one("SELECT count(*) FROM entities")?,
+            mentions: one("SELECT count(*) FROM mentions")?,
+            quotes: one("SELECT count(*) FROM quotes")?,
+            statements: one("SELECT count(*) FROM quotes WHERE first = 1")?,
+            actors: one("SELECT count(DISTINCT canonical) FROM entities")?,
         })
     }
 }

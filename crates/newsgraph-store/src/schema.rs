@@ -174,6 +174,106 @@ END;
 INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
 "#,
     },
+    Migration {
+        version: 3,
+        name: "entities, mentions, quotes (with story-level duplicate keys), quote targets and a full-text index over quotes",
+        sql: r#"
+-- One row per entity of a document (Document::entities[idx]).
+CREATE TABLE entities (
+    doc             INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx             INTEGER NOT NULL,
+    canonical       TEXT NOT NULL,
+    type            TEXT NOT NULL,              -- PERSON | ORG | LOC | NORP | EVENT | MISC
+    kind            TEXT,                       -- ORG kind or LOC subtype
+    country         TEXT,                       -- ISO 3166-1 alpha-3
+    actor_code      TEXT,                       -- CAMEO/PLOVER-style (IRQREB)
+    code_layer      TEXT,                       -- dictionary layer@version, or `rule`
+    code_entry      TEXT,                       -- the entry (or rule) that gave the code
+    role            TEXT,
+    affiliation     INTEGER,                    -- idx of another entity of the same document
+    n_mentions      INTEGER NOT NULL,
+    version         TEXT NOT NULL,              -- the producing stage's version
+    PRIMARY KEY (doc, idx)
+) WITHOUT ROWID;
+-- Covering for actor lists and summaries (grouped by canonical name).
+CREATE INDEX entities_canonical ON entities(canonical, doc, n_mentions, type, actor_code, country);
+CREATE INDEX entities_code ON entities(actor_code);
+
+-- Every mention of every entity, with its text (mentions are short).
+CREATE TABLE mentions (
+    doc             INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    entity          INTEGER NOT NULL,           -- entities.idx
+    idx             INTEGER NOT NULL,           -- position among the entity's mentions
+    kind            TEXT NOT NULL,              -- name | short | acronym | … | pronoun
+    start           INTEGER NOT NULL, "end"       INTEGER NOT NULL,
+    char_start      INTEGER NOT NULL, char_end    INTEGER NOT NULL,
+    source_start    INTEGER NOT NULL, source_end  INTEGER NOT NULL,
+    text            TEXT NOT NULL,
+    PRIMARY KEY (doc, entity, idx)
+) WITHOUT ROWID;
+
+-- One row per quote of a document (Document::quotes[idx]). `dup_key` hashes
+-- the normalised content and the speaker; quotes of one story with the same
+-- key are one statement, and every row stays as evidence. `first` marks the
+-- statement's first quote (the lowest id of its story and key): lists show
+-- it, with the count.
+CREATE TABLE quotes (
+    id              INTEGER PRIMARY KEY,        -- internal row id (FTS)
+    doc             INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx             INTEGER NOT NULL,
+    story           INTEGER NOT NULL,           -- documents.story_id of `doc`
+    dup_key         INTEGER NOT NULL,
+    first           INTEGER NOT NULL,           -- 1 for the first quote of its statement
+    published       TEXT,                       -- documents.published of `doc`
+    kind            TEXT NOT NULL,              -- direct | mixed | indirect
+    start           INTEGER NOT NULL, "end"       INTEGER NOT NULL,  -- the content
+    char_start      INTEGER NOT NULL, char_end    INTEGER NOT NULL,
+    source_start    INTEGER NOT NULL, source_end  INTEGER NOT NULL,
+    text            TEXT NOT NULL,
+    cue_start       INTEGER, cue_end      INTEGER, cue       TEXT,
+    speaker_start   INTEGER, speaker_end  INTEGER, speaker   TEXT,
+    speaker_entity  INTEGER,                    -- entities.idx
+    speaker_canonical TEXT,                     -- copied from the entity, for filtering
+    speaker_code    TEXT,
+    speaker_country TEXT,
+    addressee_start INTEGER, addressee_end INTEGER, addressee TEXT,
+    addressee_entity INTEGER,
+    paragraph_start INTEGER NOT NULL, paragraph_end INTEGER NOT NULL,
+    version         TEXT NOT NULL,
+    UNIQUE (doc, idx)
+);
+CREATE INDEX quotes_group ON quotes(story, dup_key, id);
+CREATE INDEX quotes_list ON quotes(first, published DESC, id);
+CREATE INDEX quotes_speaker ON quotes(speaker_canonical, first);
+CREATE INDEX quotes_code ON quotes(speaker_code);
+
+-- The entities named in each quote (a mention inside its content), other
+-- than the speaker: the edges of "who quotes whom".
+CREATE TABLE quote_targets (
+    quote           INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+    entity          INTEGER NOT NULL,           -- entities.idx
+    canonical       TEXT NOT NULL,
+    PRIMARY KEY (quote, entity)
+) WITHOUT ROWID;
+CREATE INDEX quote_targets_canonical ON quote_targets(canonical);
+
+CREATE VIRTUAL TABLE quotes_fts USING fts5(
+    text,
+    content = 'quotes', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+    INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+    INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER quotes_fts_update AFTER UPDATE OF text ON quotes BEGIN
+    INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text);
+END;
+"#,
+    },
 ];
 
 /// The schema version this build writes.

@@ -144,7 +144,7 @@ impl Store {
         for item in items {
             for p in &item.docs {
                 let set = sets.id(&tx, &p.stages)?;
-                write_doc(&tx, run, p, set, &mut next_id, &mut stats)?;
+                write_doc(&tx, self.version, run, p, set, &mut next_id, &mut stats)?;
             }
             if let Some(f) = &item.file {
                 // An input that yielded no documents is current for the
@@ -227,6 +227,7 @@ fn opt_span(s: Option<newsgraph_core::Span>) -> (Option<u32>, Option<u32>) {
 
 fn write_doc(
     tx: &Transaction<'_>,
+    version: u32,
     run: i64,
     p: &PreparedDoc,
     set: i64,
@@ -247,9 +248,37 @@ fn write_doc(
         Some((id, _)) => {
             // Same text, other stage versions: replace every record.
             stats.replaced += 1;
-            for table in ["paragraphs", "sentences", "doc_tokens"] {
+            let groups: Vec<(i64, i64)> = if version >= 3 {
+                tx.prepare_cached("SELECT DISTINCT story, dup_key FROM quotes WHERE doc = ?1")?
+                    .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?
+            } else {
+                Vec::new()
+            };
+            let tables: &[&str] = if version >= 3 {
+                &[
+                    "paragraphs",
+                    "sentences",
+                    "doc_tokens",
+                    "mentions",
+                    "entities",
+                    "quotes",
+                ]
+            } else {
+                &["paragraphs", "sentences", "doc_tokens"]
+            };
+            for table in tables {
                 tx.prepare_cached(&format!("DELETE FROM {table} WHERE doc = ?1"))?
                     .execute([id])?;
+            }
+            // A statement whose first quote went away is led by its next one
+            // (the quotes written below come after every other).
+            for (story, key) in groups {
+                tx.prepare_cached(
+                    "UPDATE quotes SET first = 1 WHERE id = (SELECT min(id) FROM quotes
+                         WHERE story = ?1 AND dup_key = ?2)",
+                )?
+                .execute([story, key])?;
             }
             upsert_document(tx, run, p, set, id, None)?;
             id
@@ -311,6 +340,130 @@ fn write_doc(
     }
     tx.prepare_cached("INSERT INTO doc_tokens (doc, n, data) VALUES (?1, ?2, ?3)")?
         .execute(params![id, d.tokens.len() as i64, p.tokens])?;
+    if version >= 3 {
+        write_entities_and_quotes(tx, id, p)?;
+    }
+    Ok(())
+}
+
+fn write_entities_and_quotes(tx: &Transaction<'_>, id: i64, p: &PreparedDoc) -> Result<()> {
+    let d = &p.doc;
+    if d.entities.is_empty() && d.quotes.is_empty() {
+        return Ok(());
+    }
+    let mut ent = tx.prepare_cached(
+        "INSERT INTO entities (doc, idx, canonical, type, kind, country, actor_code, code_layer,
+             code_entry, role, affiliation, n_mentions, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    for (i, e) in d.entities.iter().enumerate() {
+        ent.execute(params![
+            id,
+            i as i64,
+            e.canonical,
+            crate::entity_type_name(e.entity_type),
+            e.kind,
+            e.country,
+            e.actor_code,
+            e.code_source.as_ref().map(|c| c.layer.as_str()),
+            e.code_source.as_ref().map(|c| c.entry.as_str()),
+            e.role,
+            e.affiliation,
+            e.mentions.len() as i64,
+            e.version
+        ])?;
+    }
+    let mut men = tx.prepare_cached(
+        "INSERT INTO mentions (doc, entity, idx, kind, start, \"end\", char_start, char_end,
+             source_start, source_end, text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for m in &p.mentions {
+        let o = &m.offsets;
+        men.execute(params![
+            id,
+            m.entity,
+            m.idx,
+            m.kind,
+            o.start,
+            o.end,
+            o.char_start as i64,
+            o.char_end as i64,
+            o.source_start as i64,
+            o.source_end as i64,
+            m.text
+        ])?;
+    }
+    if p.quotes.is_empty() {
+        return Ok(());
+    }
+    let (story, published): (i64, Option<String>) = tx
+        .prepare_cached("SELECT story_id, published FROM documents WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    // Quotes get ids above every stored one, so a quote is the first of its
+    // statement exactly when no other quote of the story has its key.
+    let mut quo = tx.prepare_cached(
+        "INSERT INTO quotes (doc, idx, story, dup_key, kind, start, \"end\", char_start, char_end,
+             source_start, source_end, text, cue_start, cue_end, cue, speaker_start, speaker_end,
+             speaker, speaker_entity, speaker_canonical, speaker_code, speaker_country,
+             addressee_start, addressee_end, addressee, addressee_entity, paragraph_start,
+             paragraph_end, version, published, first)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30,
+             NOT EXISTS (SELECT 1 FROM quotes p WHERE p.story = ?3 AND p.dup_key = ?4))",
+    )?;
+    let mut tgt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO quote_targets (quote, entity, canonical) VALUES (?1, ?2, ?3)",
+    )?;
+    for (q, r) in d.quotes.iter().zip(&p.quotes) {
+        let o = &r.offsets;
+        let part = |x: &Option<(newsgraph_core::Span, String)>| {
+            (
+                x.as_ref().map(|(s, _)| s.start),
+                x.as_ref().map(|(s, _)| s.end),
+                x.as_ref().map(|(_, t)| t.clone()),
+            )
+        };
+        let (cs, ce, ct) = part(&r.cue);
+        let (ss, se, st) = part(&r.speaker);
+        let (as_, ae, at) = part(&r.addressee);
+        quo.execute(params![
+            id,
+            r.idx,
+            story,
+            r.dup_key,
+            r.kind,
+            o.start,
+            o.end,
+            o.char_start as i64,
+            o.char_end as i64,
+            o.source_start as i64,
+            o.source_end as i64,
+            r.text,
+            cs,
+            ce,
+            ct,
+            ss,
+            se,
+            st,
+            q.speaker_entity,
+            r.speaker_canonical,
+            r.speaker_code,
+            r.speaker_country,
+            as_,
+            ae,
+            at,
+            q.addressee_entity,
+            q.paragraphs.0,
+            q.paragraphs.1,
+            q.version,
+            published
+        ])?;
+        let qid = tx.last_insert_rowid();
+        for (e, canonical) in &r.targets {
+            tgt.execute(params![qid, e, canonical])?;
+        }
+    }
     Ok(())
 }
 

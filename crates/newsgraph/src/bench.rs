@@ -31,7 +31,12 @@ pub enum BenchStage {
     Ingest,
     /// Ingest + paragraph, sentence and token segmentation.
     Segment,
-    /// Every stage that exists (ingest, segmentation, tagger, lemmatiser, parser).
+    /// Ingest + segmentation + tagger, lemmatiser and parser.
+    Syntax,
+    /// Syntax + named entities and actors (chains, roles, codes), without quotes.
+    Entities,
+    /// Every stage that exists (ingest, segmentation, tagger, lemmatiser, parser, NER, actors,
+    /// quotes).
     Pipeline,
 }
 
@@ -62,6 +67,19 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchStage::Segment => newsgraph_pipeline::PipelineBuilder::new()
             .stage(newsgraph_segment::SegmenterBuilder::new().build())
             .build(reader),
+        BenchStage::Syntax | BenchStage::Entities => {
+            let mut stages = newsgraph_pipeline::syntax_stages();
+            if args.stage == BenchStage::Entities {
+                // NER and actors: the extraction stages without the last (quotes).
+                let mut extraction = newsgraph_pipeline::extraction_stages();
+                extraction.truncate(2);
+                stages.extend(extraction);
+            }
+            newsgraph_pipeline::PipelineBuilder::new()
+                .stage(newsgraph_segment::SegmenterBuilder::new().build())
+                .boxed_stages(stages)
+                .build(reader)
+        }
         BenchStage::Pipeline => newsgraph_pipeline::standard(reader),
     };
     let setup_seconds = setup.elapsed().as_secs_f64();
@@ -147,6 +165,8 @@ fn print_table(runs: &[Run]) {
         let stage = match r.stage {
             BenchStage::Ingest => "ingest",
             BenchStage::Segment => "segment",
+            BenchStage::Syntax => "syntax",
+            BenchStage::Entities => "entities",
             BenchStage::Pipeline => "pipeline",
         };
         let rss = r

@@ -166,6 +166,53 @@ fn summarise(out: &mut impl Write, doc: &Document, full: bool) -> std::io::Resul
             doc.sentences.len() - shown
         )?;
     }
+    if !doc.entities.is_empty() {
+        writeln!(out, "   entities ({}):", doc.entities.len())?;
+        let shown = if full { doc.entities.len() } else { 8 };
+        for e in doc.entities.iter().take(shown) {
+            writeln!(
+                out,
+                "     • {}",
+                ellipsize(
+                    &crate::render::entity_line(doc, e),
+                    if full { 10_000 } else { 150 }
+                )
+            )?;
+        }
+        if doc.entities.len() > shown {
+            writeln!(
+                out,
+                "     … {} more (--full shows all)",
+                doc.entities.len() - shown
+            )?;
+        }
+    }
+    if !doc.quotes.is_empty() {
+        writeln!(out, "   quotes ({}):", doc.quotes.len())?;
+        let shown = if full { doc.quotes.len() } else { 6 };
+        for q in doc.quotes.iter().take(shown) {
+            writeln!(
+                out,
+                "     ❝ [{}] {}",
+                match q.kind {
+                    newsgraph_core::QuoteKind::Direct => "direct",
+                    newsgraph_core::QuoteKind::Mixed => "mixed",
+                    newsgraph_core::QuoteKind::Indirect => "indirect",
+                },
+                ellipsize(
+                    &crate::render::quote_line(doc, q),
+                    if full { 10_000 } else { 150 }
+                )
+            )?;
+        }
+        if doc.quotes.len() > shown {
+            writeln!(
+                out,
+                "     … {} more (--full shows all)",
+                doc.quotes.len() - shown
+            )?;
+        }
+    }
     for d in &doc.diagnostics {
         writeln!(out, "   note [{}:{}] {}", d.stage, d.code, d.message)?;
     }

@@ -23,6 +23,16 @@ pub enum EvalCommand {
     /// F1 equals accuracy on gold tokens. LAS compares the universal part of the relation, as
     /// CoNLL 2018 does; LAS+sub compares full relations with their subtypes.
     Ud(UdEvalArgs),
+    /// Named entities against CoNLL-2003, WNUT-17, re3d or MEANTIME gold (exact-span micro
+    /// P/R/F1 and one row per type; see `newsgraph_eval::ner` for the type mappings).
+    Ner(crate::eval_ner::NerEvalArgs),
+    /// Quotes (attributions) against PolNeAR BRAT files: P/R/F1 at content overlap 0.3 and 0.8,
+    /// speaker and cue accuracy, and a breakdown direct/mixed/indirect (see
+    /// `newsgraph_eval::quotes`); `--seed expected.json` compares with the seed example instead.
+    Quotes(crate::eval_quotes::QuoteEvalArgs),
+    /// The worked example (`../shared/examples/seed`): every gold entity with its type, kind,
+    /// country, role, affiliation and chained mentions, against `expected.json`.
+    Seed(crate::eval_seed::SeedEvalArgs),
 }
 
 #[derive(Args, Debug)]
@@ -93,6 +103,9 @@ pub fn run(cmd: &EvalCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         EvalCommand::Segment(args) => segment(args),
         EvalCommand::Ud(args) => ud(args),
+        EvalCommand::Quotes(args) => crate::eval_quotes::run(args),
+        EvalCommand::Seed(args) => crate::eval_seed::run(args),
+        EvalCommand::Ner(args) => crate::eval_ner::eval(args),
     }
 }
 

@@ -11,12 +11,16 @@ mod bench;
 mod demo;
 mod dict;
 mod eval;
+mod eval_ner;
+mod eval_quotes;
+mod eval_seed;
 mod ingest;
 mod output;
 mod parse;
 mod progress;
 mod query;
 mod read;
+mod render;
 mod serve;
 mod train;
 

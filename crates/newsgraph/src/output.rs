@@ -71,6 +71,72 @@ struct TokenOut<'t> {
     quote: Option<newsgraph_core::QuoteDir>,
 }
 
+#[derive(Serialize)]
+struct MentionOut<'t> {
+    text: &'t str,
+    kind: newsgraph_core::MentionKind,
+    #[serde(flatten)]
+    offsets: Offsets,
+}
+
+#[derive(Serialize)]
+struct EntityOut<'t> {
+    canonical: &'t str,
+    #[serde(rename = "type")]
+    entity_type: newsgraph_core::EntityType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'t str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country: Option<&'t str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actor_code: Option<&'t str>,
+    /// Which dictionary layer and entry (or rule) gave the code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_source: Option<&'t newsgraph_core::CodeSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'t str>,
+    /// Index into `entities`, and that entity's canonical name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    affiliation: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    affiliation_name: Option<&'t str>,
+    mentions: Vec<MentionOut<'t>>,
+    version: &'t str,
+}
+
+/// A span with its text, for the parts of a quote.
+#[derive(Serialize)]
+struct PartOut<'t> {
+    text: &'t str,
+    #[serde(flatten)]
+    offsets: Offsets,
+}
+
+#[derive(Serialize)]
+struct QuoteOut<'t> {
+    kind: newsgraph_core::QuoteKind,
+    content: PartOut<'t>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cue: Option<PartOut<'t>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speaker: Option<PartOut<'t>>,
+    /// Index into `entities`, with the entity's canonical name and actor code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speaker_entity: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speaker_name: Option<&'t str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speaker_code: Option<&'t str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    addressee: Option<PartOut<'t>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    addressee_entity: Option<u32>,
+    paragraphs: [u32; 2],
+    /// One readable line: `Nasr al-Shammari (IRQREB) told al-Mayadeen: “…”`.
+    rendered: String,
+    version: &'t str,
+}
+
 struct Layout<'v, 'a>(&'v DocView<'a>);
 
 impl Serialize for Layout<'_, '_> {
@@ -136,6 +202,67 @@ impl Serialize for Seq<'_, '_, Token> {
     }
 }
 
+impl Serialize for Seq<'_, '_, newsgraph_core::Entity> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let doc = self.0.doc;
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for e in self.1 {
+            let affiliation = e.affiliation.and_then(|a| doc.entities.get(a as usize));
+            seq.serialize_element(&EntityOut {
+                canonical: &e.canonical,
+                entity_type: e.entity_type,
+                kind: e.kind.as_deref(),
+                country: e.country.as_deref(),
+                actor_code: e.actor_code.as_deref(),
+                code_source: e.code_source.as_ref(),
+                role: e.role.as_deref(),
+                affiliation: e.affiliation,
+                affiliation_name: affiliation.map(|a| a.canonical.as_str()),
+                mentions: e
+                    .mentions
+                    .iter()
+                    .map(|m| MentionOut {
+                        text: doc.slice(m.span),
+                        kind: m.kind,
+                        offsets: self.0.offsets(m.span),
+                    })
+                    .collect(),
+                version: &e.version,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Seq<'_, '_, newsgraph_core::Quote> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let doc = self.0.doc;
+        let part = |span: Span| PartOut {
+            text: doc.slice(span),
+            offsets: self.0.offsets(span),
+        };
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for q in self.1 {
+            let speaker = q.speaker_entity.and_then(|i| doc.entities.get(i as usize));
+            seq.serialize_element(&QuoteOut {
+                kind: q.kind,
+                content: part(q.content),
+                cue: q.cue.map(part),
+                speaker: q.speaker.map(part),
+                speaker_entity: q.speaker_entity,
+                speaker_name: speaker.map(|e| e.canonical.as_str()),
+                speaker_code: speaker.and_then(|e| e.actor_code.as_deref()),
+                addressee: q.addressee.map(part),
+                addressee_entity: q.addressee_entity,
+                paragraphs: [q.paragraphs.0, q.paragraphs.1],
+                rendered: crate::render::quote_line(doc, q),
+                version: &q.version,
+            })?;
+        }
+        seq.end()
+    }
+}
+
 impl Serialize for DocView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let d = self.doc;
@@ -151,6 +278,12 @@ impl Serialize for DocView<'_> {
         if !d.words.is_empty() {
             // Parallel to `tokens`: tags, features, lemma, head (a token index) and relation.
             m.serialize_entry("words", &d.words)?;
+        }
+        if !d.entities.is_empty() {
+            m.serialize_entry("entities", &Seq(self, &d.entities))?;
+        }
+        if !d.quotes.is_empty() {
+            m.serialize_entry("quotes", &Seq(self, &d.quotes))?;
         }
         m.serialize_entry("stages", &d.stages)?;
         m.serialize_entry("diagnostics", &d.diagnostics)?;

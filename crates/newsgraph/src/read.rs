@@ -18,6 +18,26 @@ pub struct ReadArgs {
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+    /// An actor dictionary layer (TOML, see `newsgraph dict`) stacked on the shipped ones; its
+    /// names override ours. Repeatable; later layers win.
+    #[arg(long = "layer", value_name = "FILE")]
+    pub layers: Vec<PathBuf>,
+}
+
+/// The shipped dictionary with the user's layers on top, or `None` for the shipped one alone.
+pub fn user_dictionary(
+    layers: &[PathBuf],
+) -> anyhow::Result<Option<std::sync::Arc<newsgraph_dict::Dictionary>>> {
+    if layers.is_empty() {
+        return Ok(None);
+    }
+    let mut dict = newsgraph_dict::Dictionary::builtin()?;
+    for path in layers {
+        // The error names the file and the line already.
+        let layer = newsgraph_dict::Layer::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        dict.push(layer);
+    }
+    Ok(Some(std::sync::Arc::new(dict)))
 }
 
 /// `newsgraph read`: the shared options plus what only `read` offers.
@@ -50,7 +70,7 @@ pub fn run_with(
 ) -> anyhow::Result<ExitCode> {
     let reader = args.input.reader()?;
     let pipeline = if syntax {
-        newsgraph_pipeline::standard(reader)
+        newsgraph_pipeline::standard_with_dictionary(reader, user_dictionary(&args.layers)?)
     } else {
         newsgraph_pipeline::PipelineBuilder::new()
             .stage(newsgraph_segment::SegmenterBuilder::new().build())

@@ -31,6 +31,12 @@ pub enum TrainCommand {
     /// at three granularities. Only the vocabulary and weights are written, never text.
     /// Deterministic, one thread.
     Embeddings(EmbeddingsArgs),
+    /// The named-entity recogniser of `newsgraph-ner` (`models/ner.bin`).
+    ///
+    /// A greedy BILOU averaged perceptron over CoNLL-2003-format train files, with word clusters
+    /// from `--embeddings` and gazetteers from the built-in actor dictionaries copied into the
+    /// model; the epoch with the best dev F1 is kept. Deterministic, one thread.
+    Ner(crate::eval_ner::NerTrainArgs),
 }
 
 #[derive(Args, Debug)]
@@ -149,6 +155,7 @@ pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
         TrainCommand::Lemmatizer(a) => a.train.iter().chain(&a.dev).collect(),
         TrainCommand::Parser(a) => a.data.train.iter().chain(&a.data.dev).collect(),
         TrainCommand::Embeddings(a) => a.conllu.iter().collect(),
+        TrainCommand::Ner(a) => a.train.iter().chain(&a.dev).collect(),
     };
     if let Some(p) = conllu
         .into_iter()
@@ -227,6 +234,7 @@ pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         TrainCommand::Embeddings(a) => embeddings(a),
+        TrainCommand::Ner(a) => crate::eval_ner::train(a),
         TrainCommand::Parser(a) => {
             let mut opts = newsgraph_parse::train::TrainOptions {
                 epochs: a.epochs,

@@ -377,3 +377,90 @@ fn train_tagger_lemmatizer_and_parser_write_models() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("test split"));
     }
 }
+
+#[test]
+fn read_gives_entities_with_offsets_codes_and_provenance() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let article = dir.path().join("a.txt");
+    std::fs::write(
+        &article,
+        "Rebels clash near Aleppo\n\nThe Northern Hawks Brigade said on Monday that its \
+         fighters had left Aleppo. Syria's army denied it.\n",
+    )
+    .expect("writable");
+    let out = run(bin().arg("read").arg(&article));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = &json_lines(&out)[0];
+    let text = doc["text"].as_str().expect("text");
+    let entities = doc["entities"].as_array().expect("entities");
+    // Every mention's text is what its offsets point at (bytes, and code points).
+    for e in entities {
+        for m in e["mentions"].as_array().expect("mentions") {
+            let (a, b) = (
+                m["span"][0].as_u64().unwrap_or(0),
+                m["span"][1].as_u64().unwrap_or(0),
+            );
+            assert_eq!(
+                &text[a as usize..b as usize],
+                m["text"].as_str().expect("mention text")
+            );
+        }
+    }
+    let syria = entities
+        .iter()
+        .find(|e| e["canonical"] == "Syria")
+        .expect("Syria is an entity");
+    assert_eq!(syria["actor_code"], "SYR");
+    assert_eq!(syria["code_source"]["layer"], "curated");
+
+    // A user's layer names an armed group the shipped dictionaries do not know.
+    let layer = dir.path().join("mine.toml");
+    std::fs::write(
+        &layer,
+        "[layer]\nname = \"mine\"\n\n[[actor]]\nname = \"Northern Hawks Brigade\"\ncode = \"SYRREB\"\ncategory = \"armed group\"\n",
+    )
+    .expect("writable");
+    let out = run(bin().arg("read").arg("--layer").arg(&layer).arg(&article));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = &json_lines(&out)[0];
+    let hawks = doc["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .find(|e| e["canonical"] == "Northern Hawks Brigade")
+        .expect("the brigade is an entity");
+    assert_eq!(hawks["actor_code"], "SYRREB");
+    assert_eq!(hawks["kind"], "armed group");
+    assert_eq!(hawks["code_source"]["layer"], "mine");
+
+    // A layer that cannot be read is one clear error.
+    let out = run(bin()
+        .arg("read")
+        .arg("--layer")
+        .arg(dir.path().join("missing.toml"))
+        .arg(&article));
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("missing.toml") && err.lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
+fn eval_seed_rejects_unreadable_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("article.txt"), "Nothing here.\n").expect("writable");
+    std::fs::write(dir.path().join("expected.json"), "{ not json").expect("writable");
+    let out = run(bin().args(["eval", "seed"]).arg(dir.path()));
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected.json"));
+}

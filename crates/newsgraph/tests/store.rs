@@ -1,6 +1,9 @@
 //! End-to-end tests of `ingest`, `query` and `export` on corpora written by
 //! the tests themselves (no access to `../shared` needed).
 
+#[path = "../../newsgraph-store/tests/fixture/mod.rs"]
+mod fixture;
+
 use newsgraph_store::Store;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -219,6 +222,106 @@ fn ingest_is_idempotent_and_reports_bad_files() {
             bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
             "{t}"
         );
+    }
+}
+
+/// A store of hand-built documents with entities and quotes.
+fn records_store(dir: &Path) -> std::path::PathBuf {
+    use newsgraph_store::{InputItem, PreparedDoc, RunCounts, RunInfo};
+    let db = dir.join("records.db");
+    let mut store = Store::open(&db).unwrap();
+    let run = store.begin_run(&RunInfo::default()).unwrap();
+    let copy = fixture::militia_copy();
+    let docs = vec![
+        fixture::militia(fixture::MILITIA, "wire.txt", (2021, 12, 9)),
+        fixture::militia(&copy, "copy.txt", (2021, 12, 10)),
+        fixture::hostile("hostile.txt", (2021, 12, 11)),
+    ];
+    let item = InputItem {
+        docs: docs.into_iter().map(PreparedDoc::new).collect(),
+        ..InputItem::default()
+    };
+    store
+        .write(run, &[item], &mut RunCounts::default())
+        .unwrap();
+    db
+}
+
+#[test]
+fn query_quotes_and_entities_filter_and_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = records_store(dir.path());
+    let q = |what: &str, args: &[&str]| {
+        let out = run(bin().args(["query", what, "--db"]).arg(&db).args(args));
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr(&out),
+        )
+    };
+    let (code, out, err) = q("quotes", &["--format", "jsonl"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.lines().count(), 6, "one line per statement");
+    let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert!(first["evidence"].as_u64().unwrap() >= 1);
+    let (_, out, _) = q("quotes", &["--all", "--format", "jsonl"]);
+    assert_eq!(out.lines().count(), 9);
+    let (_, out, _) = q("quotes", &["--speaker", "shammari", "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    assert_eq!(r.headers().unwrap().get(0), Some("doc_id"));
+    assert_eq!(r.records().count(), 3);
+    let (code, out, err) = q("quotes", &["--sector", "GOV"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(err.contains("2 of 2 statement(s)"), "{err}");
+    let (_, out, _) = q(
+        "quotes",
+        &[
+            "--code",
+            "IRQ",
+            "--from",
+            "2021-12-10",
+            "--to",
+            "2021-12-10",
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let (_, out, _) = q("quotes", &["--search", "soldier", "--format", "jsonl"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let (code, _, _) = q("quotes", &["--search", "'; DROP TABLE quotes; --"]);
+    assert_eq!(code, Some(0));
+    let (code, _, _) = q("quotes", &["--search", "--"]);
+    assert_eq!(code, Some(2), "nothing to search for");
+    let (_, out, _) = q("entities", &["--actors", "--format", "jsonl"]);
+    assert_eq!(out.lines().count(), 9);
+    let (_, out, _) = q(
+        "entities",
+        &["--type", "person", "--country", "IRQ", "--format", "csv"],
+    );
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    assert_eq!(r.records().count(), 4);
+    let (code, out, err) = q("entities", &["--name", "Shammari"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("IRQREB") && err.contains("2 of 2 entit"),
+        "{out}{err}"
+    );
+    let (code, _, _) = q("entities", &["--from", "2021-13-01"]);
+    assert_eq!(code, Some(2));
+
+    let exp = dir.path().join("export");
+    let out = run(bin()
+        .args(["export", "--format", "csv", "--db"])
+        .arg(&db)
+        .arg("-o")
+        .arg(&exp));
+    assert!(out.status.success(), "{}", stderr(&out));
+    for (t, n) in [("entities", 16), ("mentions", 22), ("quotes", 9)] {
+        let bytes = std::fs::read(exp.join(format!("{t}.csv"))).unwrap();
+        let mut r = csv::Reader::from_reader(bytes.as_slice());
+        assert_eq!(r.records().count(), n, "{t}");
     }
 }
 

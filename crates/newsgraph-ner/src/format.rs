@@ -1,0 +1,161 @@
+//! The binary model files: magic, format version, body, FNV-64 checksum.
+
+use crate::hash::{fnv, FNV};
+
+/// Why a model file could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    #[error("not a newsgraph {kind} model (bad magic header)")]
+    BadMagic { kind: &'static str },
+    #[error("{kind} model format {found} is not supported (this build reads format {expected}); retrain or update")]
+    Version {
+        kind: &'static str,
+        found: u32,
+        expected: u32,
+    },
+    #[error("{kind} model file is corrupt: {reason}")]
+    Corrupt { kind: &'static str, reason: String },
+}
+
+/// Appends little-endian values; [`Writer::finish`] adds the checksum.
+#[derive(Debug)]
+pub(crate) struct Writer {
+    pub(crate) buf: Vec<u8>,
+}
+
+impl Writer {
+    pub(crate) fn new(magic: &[u8; 4], format: u32) -> Writer {
+        let mut buf = Vec::with_capacity(1 << 20);
+        buf.extend_from_slice(magic);
+        buf.extend_from_slice(&format.to_le_bytes());
+        Writer { buf }
+    }
+    pub(crate) fn u8(&mut self, v: u8) {
+        self.buf.push(v);
+    }
+    pub(crate) fn u16(&mut self, v: u16) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+    pub(crate) fn i16(&mut self, v: i16) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+    pub(crate) fn u32(&mut self, v: u32) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+    pub(crate) fn u64(&mut self, v: u64) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+    pub(crate) fn f32(&mut self, v: f32) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+    pub(crate) fn finish(mut self) -> Vec<u8> {
+        let h = fnv(FNV, &self.buf);
+        self.buf.extend_from_slice(&h.to_le_bytes());
+        self.buf
+    }
+}
+
+/// Reads what [`Writer`] wrote; every read is bounds-checked.
+#[derive(Debug)]
+pub(crate) struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+    kind: &'static str,
+}
+
+impl<'a> Reader<'a> {
+    /// Checks magic, format and checksum.
+    pub(crate) fn open(
+        b: &'a [u8],
+        magic: &[u8; 4],
+        format: u32,
+        kind: &'static str,
+    ) -> Result<Reader<'a>, ModelError> {
+        if b.len() < 8 || &b[..4] != magic {
+            return Err(ModelError::BadMagic { kind });
+        }
+        let found = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+        if found != format {
+            return Err(ModelError::Version {
+                kind,
+                found,
+                expected: format,
+            });
+        }
+        if b.len() < 16 {
+            return Err(ModelError::Corrupt {
+                kind,
+                reason: "truncated".into(),
+            });
+        }
+        let (body, sum) = b.split_at(b.len() - 8);
+        let mut s = [0u8; 8];
+        s.copy_from_slice(sum);
+        if fnv(FNV, body) != u64::from_le_bytes(s) {
+            return Err(ModelError::Corrupt {
+                kind,
+                reason: "checksum mismatch".into(),
+            });
+        }
+        Ok(Reader {
+            b: body,
+            pos: 8,
+            kind,
+        })
+    }
+
+    pub(crate) fn err(&self, reason: impl Into<String>) -> ModelError {
+        ModelError::Corrupt {
+            kind: self.kind,
+            reason: reason.into(),
+        }
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        if self.b.len() - self.pos < n {
+            return Err(self.err(format!("truncated at byte {}", self.pos)));
+        }
+        let s = &self.b[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+    pub(crate) fn u8(&mut self) -> Result<u8, ModelError> {
+        Ok(self.take(1)?[0])
+    }
+    pub(crate) fn u16(&mut self) -> Result<u16, ModelError> {
+        let s = self.take(2)?;
+        Ok(u16::from_le_bytes([s[0], s[1]]))
+    }
+    pub(crate) fn i16(&mut self) -> Result<i16, ModelError> {
+        let s = self.take(2)?;
+        Ok(i16::from_le_bytes([s[0], s[1]]))
+    }
+    pub(crate) fn u32(&mut self) -> Result<u32, ModelError> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    pub(crate) fn u64(&mut self) -> Result<u64, ModelError> {
+        let s = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(s);
+        Ok(u64::from_le_bytes(a))
+    }
+    pub(crate) fn f32(&mut self) -> Result<f32, ModelError> {
+        Ok(f32::from_bits(self.u32()?))
+    }
+    /// A count of items of at least `min_size` bytes each, checked against
+    /// the bytes left (so a corrupt count cannot make us allocate wildly).
+    pub(crate) fn count(&mut self, min_size: usize) -> Result<usize, ModelError> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(min_size.max(1)) > self.b.len() - self.pos {
+            return Err(self.err(format!("count {n} exceeds the file")));
+        }
+        Ok(n)
+    }
+    pub(crate) fn end(&self) -> Result<(), ModelError> {
+        if self.pos != self.b.len() {
+            return Err(self.err("trailing bytes"));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,1419 @@
+//! Finding quotes: quotation-mark regions and their attributions (direct and
+//! mixed), then reported speech from the parse (indirect).
+
+use crate::lexicon::{CueClass, Lexicon};
+use newsgraph_core::{Diagnostic, Document, Quote, QuoteDir, QuoteKind, Span, TokenKind};
+
+/// At most this many tokens between a closing mark and a cue after it
+/// (`,” Nujaba spokesman, Nasr al-Shammari, told …`).
+const POST_CUE_WINDOW: usize = 14;
+/// At most this many tokens in a speaker found without a parse.
+const MAX_SURFACE_SPEAKER: usize = 10;
+/// At most this many tokens between two parts of an interrupted quote.
+const MAX_INTERRUPTION: usize = 16;
+/// Quoted phrases of at most this many words inside a reported clause are
+/// part of the indirect quote rather than a mixed quote of their own.
+const SHORT_PHRASE: usize = 3;
+
+/// Lower-case words that may sit between a speaker and its cue (`he also
+/// said`, `officials have said`) and are trimmed from surface speakers.
+const SPEAKER_TRIM: &[&str] = &[
+    "also",
+    "has",
+    "have",
+    "had",
+    "was",
+    "is",
+    "were",
+    "are",
+    "then",
+    "later",
+    "further",
+    "again",
+    "previously",
+    "recently",
+    "once",
+    "would",
+    "will",
+    "had",
+    "repeatedly",
+    "reportedly",
+    "often",
+    "has",
+    "did",
+    "does",
+    "do",
+    "not",
+    "never",
+    "just",
+    "finally",
+    "quickly",
+    "simply",
+    "",
+];
+
+/// Which family a quotation mark belongs to and which way it faces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mark {
+    Straight,
+    /// `“` (or ``` `` ```)
+    OpenCurly,
+    /// `”` (or `''`)
+    CloseCurly,
+    /// `„`
+    Low9,
+    /// `''` used both ways (some wire and newspaper styles).
+    TwoSingle,
+    OpenGuil,
+    CloseGuil,
+}
+
+fn mark_of(s: &str) -> Option<Mark> {
+    Some(match s {
+        "\"" | "＂" => Mark::Straight,
+        "“" | "``" | "‟" => Mark::OpenCurly,
+        "”" => Mark::CloseCurly,
+        "''" => Mark::TwoSingle,
+        "„" => Mark::Low9,
+        "«" => Mark::OpenGuil,
+        "»" => Mark::CloseGuil,
+        _ => return None,
+    })
+}
+
+/// A stretch of quoted text: token indices of the marks and the content.
+#[derive(Clone, Copy, Debug)]
+struct Region {
+    open: usize,
+    /// The closing mark, if there was one.
+    close: Option<usize>,
+    /// First and last content tokens (inclusive).
+    first: usize,
+    last: usize,
+}
+
+/// An attribution found for a region or a reported clause, in token indices
+/// (inclusive ranges).
+#[derive(Clone, Copy, Debug, Default)]
+struct Attr {
+    cue: Option<(usize, usize)>,
+    speaker: Option<(usize, usize)>,
+    addressee: Option<(usize, usize)>,
+}
+
+impl Attr {
+    fn found(&self) -> bool {
+        self.cue.is_some()
+    }
+}
+
+struct Ctx<'a> {
+    doc: &'a Document,
+    lex: &'a Lexicon,
+    lower: Vec<String>,
+    sent_of: Vec<usize>,
+    tagged: bool,
+    parsed: bool,
+    children: Vec<Vec<usize>>,
+    /// Token lies inside (or is a mark of) a quotation region.
+    quoted: Vec<bool>,
+    /// Token lies inside a region of double marks (not `‘…’`).
+    double: Vec<bool>,
+}
+
+pub(crate) fn extract(
+    doc: &Document,
+    lex: &Lexicon,
+    version: &str,
+    stances: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Quote> {
+    let n = doc.tokens.len();
+    if n == 0 || doc.sentences.is_empty() {
+        return Vec::new();
+    }
+    let mut sent_of = vec![usize::MAX; n];
+    for (si, s) in doc.sentences.iter().enumerate() {
+        for t in s.token_range() {
+            if t < n {
+                sent_of[t] = si;
+            }
+        }
+    }
+    let lower = doc
+        .tokens
+        .iter()
+        .map(|t| t.span.slice(&doc.text).to_lowercase())
+        .collect();
+    let have_words = doc.words.len() == n;
+    let tagged = have_words && doc.words.iter().any(|w| !w.upos.is_empty());
+    let parsed = have_words && doc.words.iter().any(|w| !w.deprel.is_empty());
+    let mut children = vec![Vec::new(); if parsed { n } else { 0 }];
+    if parsed {
+        for (i, w) in doc.words.iter().enumerate() {
+            if let Some(h) = w.head {
+                if (h as usize) < n && h as usize != i {
+                    children[h as usize].push(i);
+                }
+            }
+        }
+    }
+    let mut cx = Ctx {
+        doc,
+        lex,
+        lower,
+        sent_of,
+        tagged,
+        parsed,
+        children,
+        quoted: vec![false; n],
+        double: vec![false; n],
+    };
+    let (mut regions, unbalanced) = find_regions(&cx);
+    for r in &mut regions {
+        if r.close.is_none() {
+            split_unclosed(&cx, r);
+        }
+    }
+    if unbalanced > 0 {
+        diags.push(Diagnostic::info(
+            "quote",
+            "unbalanced-quotes",
+            format!("{unbalanced} quotation mark(s) without a partner; the quote ends at its line"),
+        ));
+    }
+    for r in &regions {
+        let end = r.close.unwrap_or(r.last);
+        let double = cx.text(r.open) != "‘";
+        for k in r.open..=end.min(n - 1) {
+            cx.quoted[k] = true;
+            cx.double[k] |= double;
+        }
+    }
+    let mut cands: Vec<(Quote, u8)> = Vec::new();
+    direct_quotes(&cx, &regions, version, &mut cands);
+    if cx.parsed {
+        indirect_quotes(&cx, version, stances, &mut cands);
+    }
+    according_to(&cx, version, &mut cands);
+    choose(cands)
+}
+
+/// Keeps the best non-overlapping candidates (lower priority number first,
+/// then longer content), sorted by content span.
+fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
+    cands.sort_by_key(|(q, p)| (*p, std::cmp::Reverse(q.content.len()), q.content.start));
+    let mut kept: Vec<(Quote, u8)> = Vec::new();
+    for (q, p) in cands {
+        let clash = kept.iter().any(|(k, kp)| {
+            let inter = overlap(k.content, q.content);
+            // Reported speech never overlaps quoted words of a quote.
+            inter > 0 && (*kp == 0 || inter * 2 >= q.content.len().min(k.content.len()))
+        });
+        if !clash {
+            kept.push((q, p));
+        }
+    }
+    let mut kept: Vec<Quote> = kept.into_iter().map(|(q, _)| q).collect();
+    kept.sort_by_key(|q| (q.content.start, q.content.end));
+    kept
+}
+
+fn overlap(a: Span, b: Span) -> usize {
+    let s = a.start.max(b.start);
+    let e = a.end.min(b.end);
+    e.saturating_sub(s) as usize
+}
+
+impl<'a> Ctx<'a> {
+    fn text(&self, i: usize) -> &'a str {
+        self.doc.tokens[i].span.slice(&self.doc.text)
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        matches!(
+            self.doc.tokens[i].kind,
+            TokenKind::Word | TokenKind::Number | TokenKind::Hashtag | TokenKind::Mention
+        )
+    }
+
+    fn is_punct(&self, i: usize) -> bool {
+        matches!(self.doc.tokens[i].kind, TokenKind::Punct | TokenKind::Quote)
+    }
+
+    fn span(&self, lo: usize, hi: usize) -> Span {
+        Span::new(
+            self.doc.tokens[lo].span.start as usize,
+            self.doc.tokens[hi].span.end as usize,
+        )
+    }
+
+    fn sentence_range(&self, i: usize) -> std::ops::Range<usize> {
+        match self.doc.sentences.get(self.sent_of[i]) {
+            Some(s) => s.token_range(),
+            None => i..i + 1,
+        }
+    }
+
+    fn deprel(&self, i: usize) -> &str {
+        if self.parsed {
+            &self.doc.words[i].deprel
+        } else {
+            ""
+        }
+    }
+
+    fn head(&self, i: usize) -> Option<usize> {
+        if !self.parsed {
+            return None;
+        }
+        let h = self.doc.words[i].head? as usize;
+        (h < self.lower.len() && h != i).then_some(h)
+    }
+
+    fn lemma(&self, i: usize) -> &str {
+        if self.tagged {
+            let l = &self.doc.words[i].lemma;
+            if !l.is_empty() {
+                return l;
+            }
+        }
+        self.lex.lemma_of(&self.lower[i])
+    }
+
+    /// The cue class of token `i` if it is a reporting verb.
+    fn cue_class(&self, i: usize) -> Option<CueClass> {
+        if !self.is_word(i) {
+            return None;
+        }
+        if self.tagged {
+            let w = &self.doc.words[i];
+            let verb = w.upos == "VERB" || (w.upos.is_empty() && w.xpos.starts_with("VB"));
+            if !verb {
+                return None;
+            }
+            let lemma = w.lemma.to_lowercase();
+            return self.lex.class(&self.lower[i], &lemma);
+        }
+        // Without tags, a capitalised form mid-sentence is a name (`Said`).
+        let t = self.text(i);
+        let sent_start = self.sentence_range(i).start == i;
+        if !sent_start && t.chars().next().is_some_and(char::is_uppercase) {
+            return None;
+        }
+        self.lex.class(&self.lower[i], "")
+    }
+
+    /// Token span of the subtree of `i` (inclusive), within `i`'s sentence,
+    /// leaving out the subtrees of children whose relation `skip` accepts.
+    fn subtree(&self, i: usize, skip: &dyn Fn(&str) -> bool) -> (usize, usize) {
+        let range = self.sentence_range(i);
+        let (mut lo, mut hi) = (i, i);
+        let mut stack = vec![i];
+        let mut steps = 0usize;
+        while let Some(k) = stack.pop() {
+            steps += 1;
+            if steps > range.len() + 1 {
+                break;
+            }
+            lo = lo.min(k);
+            hi = hi.max(k);
+            for &c in &self.children[k] {
+                if range.contains(&c) && !skip(self.deprel(c)) {
+                    stack.push(c);
+                }
+            }
+        }
+        (lo, hi)
+    }
+
+    /// A noun phrase around `i`: its subtree without clauses attached to it.
+    fn np(&self, i: usize) -> (usize, usize) {
+        let (lo, hi) = self.subtree(i, &|d| {
+            d.starts_with("acl") || d == "parataxis" || d == "ccomp" || d == "advcl"
+        });
+        self.trim_punct(lo, hi).unwrap_or((i, i))
+    }
+
+    /// `Beirut-based al-Mayadeen network`: when the parser cut the noun phrase
+    /// at a hyphenated modifier, run on through the modifier and the nouns
+    /// after it.
+    fn hyphenated_np(&self, (lo, mut hi): (usize, usize)) -> (usize, usize) {
+        let n = self.doc.tokens.len();
+        let joined =
+            |i: usize| i + 2 < n && self.text(i + 1) == "-" && !self.doc.tokens[i].space_after;
+        if !joined(hi) {
+            return (lo, hi);
+        }
+        while joined(hi) {
+            hi += 2;
+        }
+        while hi + 1 < n
+            && self.tagged
+            && (matches!(
+                self.doc.words[hi + 1].upos.as_str(),
+                "PROPN" | "NOUN" | "ADJ"
+            ) || self.text(hi + 1) == "-" && !self.doc.tokens[hi].space_after
+                || joined(hi + 1))
+        {
+            hi += 1;
+        }
+        (lo, hi)
+    }
+
+    fn trim_punct(&self, mut lo: usize, mut hi: usize) -> Option<(usize, usize)> {
+        while lo <= hi && self.is_punct(lo) {
+            lo += 1;
+        }
+        while hi >= lo && self.is_punct(hi) {
+            if hi == 0 {
+                return None;
+            }
+            hi -= 1;
+        }
+        (lo <= hi).then_some((lo, hi))
+    }
+
+    fn nsubj(&self, v: usize) -> Option<usize> {
+        self.children[v]
+            .iter()
+            .copied()
+            .find(|&k| matches!(self.deprel(k), "nsubj" | "nsubj:outer"))
+    }
+
+    /// The subject of cue `c`: its `nsubj`; for participles (`…, saying`)
+    /// the subject of the main clause above them; for coordinated and
+    /// embedded verbs (`and added`) their head's.
+    fn subject(&self, c: usize) -> Option<usize> {
+        if let Some(s) = self.nsubj(c) {
+            // `who said`: the speaker is the noun the relative clause modifies.
+            if matches!(self.lower[s].as_str(), "who" | "which" | "that")
+                && self.deprel(c).starts_with("acl")
+            {
+                return self.head(c);
+            }
+            return Some(s);
+        }
+        let participle =
+            self.lower[c].ends_with("ing") || (self.tagged && self.doc.words[c].xpos == "VBG");
+        if participle {
+            // The topmost clause with a subject.
+            let mut v = c;
+            let mut best = None;
+            for _ in 0..12 {
+                let Some(h) = self.head(v) else { break };
+                v = h;
+                if let Some(s) = self.nsubj(v) {
+                    best = Some(s);
+                }
+            }
+            return best;
+        }
+        let mut v = c;
+        for _ in 0..4 {
+            match self.deprel(v) {
+                "advcl" | "xcomp" | "conj" => v = self.head(v)?,
+                _ => return None,
+            }
+            if let Some(s) = self.nsubj(v) {
+                return Some(s);
+            }
+        }
+        None
+    }
+
+    /// The speaker of cue `c` from the parse, as a token range, if it is a
+    /// plausible one: outside quotes, not containing the cue, not too long.
+    fn parsed_speaker(&self, c: usize) -> Option<(usize, usize)> {
+        let s = self.subject(c)?;
+        let (lo, mut hi) = self.np(s);
+        // `harbour master Elena Brask told`: a name the parse left out of
+        // the subject, right before the cue.
+        while hi + 1 < c && self.tagged && self.doc.words[hi + 1].upos == "PROPN" {
+            hi += 1;
+        }
+        let ok = !(lo..=hi).contains(&c) && !(lo..=hi).any(|k| self.quoted[k]) && hi + 1 - lo <= 30;
+        ok.then_some((lo, hi))
+    }
+
+    /// The first noun phrase of `c`'s sentence (up to a verb, comma or
+    /// relative pronoun), as a last resort for participle cues.
+    fn first_np(&self, c: usize) -> Option<(usize, usize)> {
+        let r = self.sentence_range(c);
+        let mut lo = r.start;
+        while lo < c && self.is_punct(lo) {
+            lo += 1;
+        }
+        let mut hi = lo;
+        while hi < c {
+            let stop = self.is_punct(hi)
+                || matches!(self.lower[hi].as_str(), "that" | "who" | "which" | "whose")
+                || (self.tagged && matches!(self.doc.words[hi].upos.as_str(), "VERB" | "AUX"));
+            if stop || self.quoted[hi] {
+                break;
+            }
+            hi += 1;
+        }
+        if hi == lo || hi - lo > 8 {
+            return None;
+        }
+        let first = self.text(lo);
+        let capital = first.chars().next().is_some_and(char::is_uppercase);
+        capital.then_some((lo, hi - 1))
+    }
+
+    /// The addressee of cue `c`: the object of `tell`-like verbs, or a
+    /// channel (`on Twitter`, `to reporters`).
+    fn addressee(&self, c: usize) -> Option<(usize, usize)> {
+        let lemma = self.lemma(c).to_lowercase();
+        for &k in &self.children[c] {
+            let d = self.deprel(k);
+            if (d == "obj" || d == "iobj") && self.lex.addressee_verbs.contains(&lemma) {
+                return Some(self.hyphenated_np(self.np(k)));
+            }
+            if d.starts_with("obl") {
+                let case = self.children[k]
+                    .iter()
+                    .find(|&&x| self.deprel(x) == "case")
+                    .map(|&x| self.lower[x].as_str());
+                if matches!(case, Some("on" | "to")) && self.is_channel(k) {
+                    let (lo, hi) = self.np(k);
+                    let lo = if lo < k && self.deprel(lo) == "case" {
+                        lo + 1
+                    } else {
+                        lo
+                    };
+                    return Some((lo.min(hi), hi));
+                }
+            }
+        }
+        None
+    }
+
+    fn is_channel(&self, k: usize) -> bool {
+        const CALENDAR: &[&str] = &[
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ];
+        self.lex.channels.contains(&self.lower[k])
+            || (self.tagged
+                && self.doc.words[k].upos == "PROPN"
+                && !CALENDAR.contains(&self.lower[k].as_str()))
+    }
+
+    /// The cue span: the verb plus its particle (`pointed out`).
+    fn cue_span(&self, c: usize) -> (usize, usize) {
+        if self.parsed {
+            if let Some(&p) = self.children[c]
+                .iter()
+                .find(|&&k| self.deprel(k) == "compound:prt" && k == c + 1)
+            {
+                return (c, p);
+            }
+        } else if c + 1 < self.lower.len()
+            && self.lower[c].starts_with("point")
+            && self.lower[c + 1] == "out"
+        {
+            return (c, c + 1);
+        }
+        (c, c)
+    }
+}
+
+/// Pairs quotation marks into regions. Returns the regions and the number
+/// of marks left unpaired.
+fn find_regions(cx: &Ctx<'_>) -> (Vec<Region>, usize) {
+    let doc = cx.doc;
+    let text = &doc.text;
+    let mut regions = Vec::new();
+    let mut unbalanced = 0usize;
+    let mut stack: Vec<Mark> = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut last_mark = 0usize;
+    // Ends the open region without a closing mark: at the end of the line of
+    // the last mark, or before `limit`.
+    let close_unbalanced =
+        |open: usize, last_mark: usize, limit: usize, regions: &mut Vec<Region>| {
+            let from = doc.tokens[last_mark].span.end as usize;
+            let line_end = text[from..]
+                .find('\n')
+                .map_or(text.len(), |k| from + k)
+                .min(
+                    doc.tokens
+                        .get(limit)
+                        .map_or(text.len(), |t| t.span.start as usize),
+                );
+            let mut last = open;
+            let mut k = open + 1;
+            while k < limit && (doc.tokens[k].span.end as usize) <= line_end {
+                last = k;
+                k += 1;
+            }
+            if last > open {
+                regions.push(Region {
+                    open,
+                    close: None,
+                    first: open + 1,
+                    last,
+                });
+            }
+        };
+    for i in 0..doc.tokens.len() {
+        let t = &doc.tokens[i];
+        if t.kind != TokenKind::Quote {
+            continue;
+        }
+        let Some(m) = mark_of(t.span.slice(text)) else {
+            continue;
+        };
+        let opening = matches!(m, Mark::OpenCurly | Mark::Low9 | Mark::OpenGuil)
+            || (m == Mark::Straight && t.quote != Some(QuoteDir::Close))
+            || (m == Mark::TwoSingle && open.is_none());
+        if let Some(o) = open {
+            let gap = &text[doc.tokens[last_mark].span.end as usize..t.span.start as usize];
+            if gap.contains('\n') {
+                // Only the rest of the last mark's line, then blank lines:
+                // an opening mark here continues the quote in a new paragraph.
+                let after_first = gap.split_once('\n').map_or("", |(_, r)| r);
+                if (opening || m == Mark::TwoSingle) && after_first.trim().is_empty() {
+                    stack.clear();
+                    stack.push(m);
+                    last_mark = i;
+                    continue;
+                }
+                unbalanced += 1;
+                close_unbalanced(o, last_mark, i, &mut regions);
+                open = None;
+                stack.clear();
+            }
+        }
+        if open.is_none() {
+            if opening {
+                open = Some(i);
+                stack.clear();
+                stack.push(m);
+                last_mark = i;
+            } else {
+                unbalanced += 1;
+            }
+            continue;
+        }
+        let o = open.unwrap_or(i);
+        last_mark = i;
+        let top = stack.last().copied();
+        match m {
+            Mark::Straight => {
+                if top == Some(Mark::Straight) || t.quote == Some(QuoteDir::Close) {
+                    stack.pop();
+                } else {
+                    stack.push(m);
+                }
+            }
+            Mark::OpenCurly => {
+                if top == Some(Mark::Low9) {
+                    stack.pop();
+                } else if top == Some(Mark::OpenCurly) && stack.len() == 1 {
+                    // A second opening mark of the same kind: the first quote
+                    // was never closed; end it here and start a new one.
+                    unbalanced += 1;
+                    if i > o + 1 {
+                        regions.push(Region {
+                            open: o,
+                            close: None,
+                            first: o + 1,
+                            last: i - 1,
+                        });
+                    }
+                    open = Some(i);
+                    continue;
+                } else {
+                    stack.push(m);
+                }
+            }
+            Mark::Low9 | Mark::OpenGuil => stack.push(m),
+            Mark::TwoSingle => {
+                if matches!(top, Some(Mark::TwoSingle | Mark::OpenCurly)) {
+                    stack.pop();
+                } else {
+                    stack.push(m);
+                }
+            }
+            Mark::CloseCurly | Mark::CloseGuil => {
+                stack.pop();
+            }
+        }
+        if stack.is_empty() {
+            if i > o + 1 {
+                regions.push(Region {
+                    open: o,
+                    close: Some(i),
+                    first: o + 1,
+                    last: i - 1,
+                });
+            }
+            open = None;
+        }
+    }
+    if let Some(o) = open {
+        unbalanced += 1;
+        close_unbalanced(o, last_mark, doc.tokens.len(), &mut regions);
+    }
+    single_quote_regions(cx, &mut regions);
+    regions.sort_by_key(|r| r.open);
+    (regions, unbalanced)
+}
+
+/// An unclosed quote that runs into its own attribution (`"We will stay,
+/// the mayor said.`): ends it at the comma before the attribution.
+fn split_unclosed(cx: &Ctx<'_>, r: &mut Region) {
+    for k in r.first..=r.last {
+        if cx.text(k) != "," || k == r.first {
+            continue;
+        }
+        let sent = cx.sentence_range(k);
+        let cue = (k + 1..sent.end.min(r.last + 1))
+            .filter(|&j| !cx.is_punct(j))
+            .take(6)
+            .find(|&j| cx.cue_class(j).is_some_and(|c| c != CueClass::Belief));
+        if cue.is_some() {
+            r.close = Some(k);
+            r.last = k - 1;
+            return;
+        }
+    }
+}
+
+/// `‘…’` pairs at top level within one sentence (headlines and some styles
+/// quote with single marks).
+fn single_quote_regions(cx: &Ctx<'_>, regions: &mut Vec<Region>) {
+    let doc = cx.doc;
+    let inside = |i: usize, regions: &[Region]| {
+        regions
+            .iter()
+            .any(|r| r.open <= i && i <= r.close.unwrap_or(r.last))
+    };
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < doc.tokens.len() {
+        let t = &doc.tokens[i];
+        if t.kind == TokenKind::Quote && cx.text(i) == "‘" && !inside(i, regions) {
+            let range = cx.sentence_range(i);
+            let close = (i + 1..range.end).find(|&k| {
+                doc.tokens[k].kind == TokenKind::Quote
+                    && cx.text(k) == "’"
+                    && (k + 1 >= doc.tokens.len()
+                        || !cx.is_word(k + 1)
+                        || doc.tokens[k].space_after)
+            });
+            if let Some(k) = close {
+                if k > i + 1 {
+                    found.push(Region {
+                        open: i,
+                        close: Some(k),
+                        first: i + 1,
+                        last: k - 1,
+                    });
+                }
+                i = k + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    regions.extend(found);
+}
+
+/// Quotes from quotation-mark regions: finds each region's attribution,
+/// merges interrupted quotes, and decides direct or mixed.
+fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<(Quote, u8)>) {
+    struct Found {
+        region: Region,
+        attr: Attr,
+        /// The attribution came from after the closing mark.
+        after: bool,
+        mixed: bool,
+        /// End of the content (last token) after merging continuations.
+        last: usize,
+    }
+    let mut found: Vec<Found> = Vec::new();
+    for (ri, r) in regions.iter().enumerate() {
+        let prev_end = ri
+            .checked_sub(1)
+            .and_then(|p| regions.get(p))
+            .map(|p| p.close.unwrap_or(p.last) + 1);
+        let next_open = regions.get(ri + 1).map(|n| n.open);
+        let s0 = cx.sentence_range(r.open);
+        let pre_lo = s0.start.max(prev_end.unwrap_or(0)).min(r.open);
+        let pre = pre_lo..r.open;
+        let post = match r.close {
+            Some(c) => {
+                let s1 = cx.sentence_range(c);
+                let mut hi = s1.end.min(next_open.unwrap_or(usize::MAX));
+                // `“…?” he questioned.` may be split after the mark: take a
+                // short next sentence in the same line.
+                if hi == c + 1 && s1.end == c + 1 && c + 1 < cx.lower.len() {
+                    let s2 = cx.sentence_range(c + 1);
+                    let same_line = !cx.between(c, c + 1).contains('\n');
+                    if same_line
+                        && s2.len() <= 8
+                        && cx
+                            .text(c + 1)
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_lowercase)
+                    {
+                        hi = s2.end.min(next_open.unwrap_or(usize::MAX));
+                    }
+                }
+                c + 1..hi.max(c + 1)
+            }
+            None => 0..0,
+        };
+        let pre_words = pre.clone().filter(|&k| cx.is_word(k)).count();
+        let post_attr = attr_after(cx, post.clone());
+        let pre_attr = if post_attr.found() && pre_words == 0 {
+            Attr::default()
+        } else {
+            attr_before(cx, pre.clone(), r.open)
+        };
+        let content_words = (r.first..=r.last).filter(|&k| cx.is_word(k)).count();
+        let (attr, after, mixed) = if pre_attr.found() {
+            // Direct when nothing but the attribution precedes the mark:
+            // `saying, “…”`, `said: “…”`, `told reporters “…”`.
+            let (_, cue_hi) = pre_attr.cue.unwrap_or((r.open, r.open));
+            let addr_hi = pre_attr.addressee.map_or(cue_hi, |a| a.1.max(cue_hi));
+            let between = (addr_hi + 1..r.open).filter(|&k| cx.is_word(k)).count();
+            let before_mark = r.open.checked_sub(1).map(|k| cx.text(k));
+            // … and nothing but punctuation follows the closing mark.
+            let tail = r.close.is_some_and(|c| {
+                let end = cx
+                    .sentence_range(c)
+                    .end
+                    .min(next_open.unwrap_or(usize::MAX));
+                (c + 1..end).any(|k| cx.is_word(k))
+            });
+            let direct = (between == 0 || matches!(before_mark, Some(":" | ","))) && !tail;
+            (pre_attr, false, !direct)
+        } else if post_attr.found() {
+            (post_attr, true, pre_words > 0)
+        } else {
+            // Attribution in the sentence before, ending with a colon
+            // (`He said:` then the quote, maybe in a new paragraph).
+            let prev = prev_colon_attr(cx, r.open);
+            (prev, false, false)
+        };
+        // Quoted titles (`“Fox News Sunday”`) inside a sentence are names.
+        if mixed && content_words <= 6 && cx.title_case(r.first, r.last) {
+            continue;
+        }
+        // A mixed quote must lie in the clause of its cue.
+        if mixed && cx.parsed {
+            if let Some((c, _)) = attr.cue {
+                if cx.cue_class(c).is_some() && !cx.governs(c, r) {
+                    continue;
+                }
+            }
+        }
+        // Short phrases in a reported clause belong to the indirect quote.
+        if mixed && content_words <= SHORT_PHRASE && cx.parsed {
+            if let Some((c, _)) = attr.cue {
+                let has_clause = cx.children[c].iter().any(|&k| {
+                    cx.deprel(k) == "ccomp" && {
+                        let (lo, hi) = cx.subtree(k, &|_| false);
+                        lo <= r.open && r.last <= hi
+                    }
+                });
+                if has_clause {
+                    continue;
+                }
+            }
+        }
+        // `“…,” he said, “…”`: the second part shares the first's attribution.
+        if let Some(p) = found.last_mut() {
+            if p.after && !p.mixed && attr.cue.is_some() && attr.cue == p.attr.cue {
+                p.last = r.last;
+                p.region.close = r.close;
+                continue;
+            }
+        }
+        if !attr.found() {
+            // A continuation of the previous quote (`“…,” he said. “…”`, or
+            // the next paragraph of a speech)?
+            if let Some(p) = found.last_mut() {
+                if !p.mixed && pre_words == 0 {
+                    let gap_start = p.region.close.unwrap_or(p.last) + 1;
+                    let gap = (gap_start..r.open).filter(|&k| cx.is_word(k)).count();
+                    let gap_text = cx.between(p.last, r.open);
+                    let breaks = gap_text.matches('\n').count();
+                    let attr_between =
+                        p.after && p.attr.cue.is_some_and(|(c, _)| c > p.last && c < r.open);
+                    let single_para = breaks == 0
+                        || (gap == 0 && gap_text.trim().is_empty() && r.close.is_some());
+                    if (gap <= MAX_INTERRUPTION || (attr_between && gap <= 3 * MAX_INTERRUPTION))
+                        && (gap == 0 || attr_between)
+                        && single_para
+                    {
+                        p.last = r.last;
+                        p.region.close = r.close;
+                        continue;
+                    }
+                }
+            }
+            continue;
+        }
+        found.push(Found {
+            region: *r,
+            attr,
+            after,
+            mixed,
+            last: r.last,
+        });
+    }
+    for f in found {
+        let Some((lo, hi)) = cx.trim_punct_edges(f.region.first, f.last) else {
+            continue;
+        };
+        let content = cx.span(lo, hi);
+        if content.is_empty() {
+            continue;
+        }
+        let kind = if f.mixed {
+            QuoteKind::Mixed
+        } else {
+            QuoteKind::Direct
+        };
+        out.push((make_quote(cx, kind, content, &f.attr, version), 0));
+    }
+}
+
+impl Ctx<'_> {
+    /// The text between the end of token `a` and the start of token `b`
+    /// (empty when they are not in that order).
+    fn between(&self, a: usize, b: usize) -> &str {
+        let (Some(ta), Some(tb)) = (self.doc.tokens.get(a), self.doc.tokens.get(b)) else {
+            return "";
+        };
+        self.doc
+            .text
+            .get(ta.span.end as usize..tb.span.start as usize)
+            .unwrap_or("")
+    }
+
+    /// Drops stray marks at the edges of a content range (keeps inner
+    /// punctuation such as a final comma or full stop).
+    fn trim_punct_edges(&self, mut lo: usize, mut hi: usize) -> Option<(usize, usize)> {
+        while lo <= hi && self.doc.tokens[lo].kind == TokenKind::Quote && lo < hi {
+            lo += 1;
+        }
+        while hi > lo && self.doc.tokens[hi].kind == TokenKind::Quote {
+            hi -= 1;
+        }
+        (lo <= hi).then_some((lo, hi))
+    }
+}
+
+fn make_quote(cx: &Ctx<'_>, kind: QuoteKind, content: Span, a: &Attr, version: &str) -> Quote {
+    let sp = |r: Option<(usize, usize)>| r.map(|(lo, hi)| cx.span(lo, hi));
+    Quote {
+        kind,
+        content,
+        cue: sp(a.cue),
+        speaker: sp(a.speaker),
+        speaker_entity: None,
+        addressee: sp(a.addressee),
+        addressee_entity: None,
+        paragraphs: paragraphs_of(cx.doc, content),
+        version: version.to_string(),
+    }
+}
+
+fn paragraphs_of(doc: &Document, s: Span) -> (u32, u32) {
+    let first = doc.paragraphs.partition_point(|p| p.span.end <= s.start);
+    let end = doc.paragraphs.partition_point(|p| p.span.start < s.end);
+    (first as u32, end.max(first) as u32)
+}
+
+/// Attribution after a closing mark: `,” X said`, `,” said X`, `,” X, the
+/// spokesman, told Y`.
+fn attr_after(cx: &Ctx<'_>, range: std::ops::Range<usize>) -> Attr {
+    let words: Vec<usize> = range.clone().filter(|&k| !cx.is_punct(k)).collect();
+    // Near the mark, or further when the parse puts the cue's subject
+    // between the mark and the cue (a long speaker description).
+    let Some((_, &c)) = words.iter().enumerate().find(|&(n, &k)| {
+        cx.cue_class(k).is_some()
+            && !cx.quoted[k]
+            && (n < POST_CUE_WINDOW
+                || (cx.parsed && cx.subject(k).is_some_and(|s| range.start <= s && s < k)))
+    }) else {
+        return according_in(cx, range);
+    };
+    // A cue after a full clause of its own (`…,” he said, adding that the
+    // plan …` is fine; `…” as the crowd cheered and he said` is not ours).
+    let mut attr = Attr {
+        cue: Some(cx.cue_span(c)),
+        ..Attr::default()
+    };
+    if cx.parsed {
+        attr.speaker = cx.parsed_speaker(c);
+        attr.addressee = cx.addressee(c);
+    }
+    if attr.speaker.is_none() {
+        let first_word = words.first().copied();
+        if first_word == Some(c) {
+            // `said X`
+            let end = (c + 1..range.end)
+                .take_while(|&k| !matches!(cx.text(k), "," | "." | ";" | "\"" | "“" | "”"))
+                .take(MAX_SURFACE_SPEAKER)
+                .last();
+            attr.speaker = end.map(|e| (c + 1, e));
+        } else if let Some(f) = first_word {
+            attr.speaker = surface_speaker(cx, f, c);
+        }
+    }
+    if attr.addressee.is_none() && !cx.parsed {
+        attr.addressee = surface_addressee(cx, c, range.end);
+    }
+    attr
+}
+
+/// Attribution before an opening mark: `X said: “`, `X, saying, “`,
+/// `He pointed out that the US has “…`.
+fn attr_before(cx: &Ctx<'_>, range: std::ops::Range<usize>, open: usize) -> Attr {
+    let cue = range
+        .clone()
+        .rev()
+        .find(|&k| cx.cue_class(k).is_some() && !cx.quoted[k]);
+    let Some(c) = cue else {
+        let a = according_in(cx, range.clone());
+        if a.found() {
+            return a;
+        }
+        // `Pence: “…”` — a short name and a colon before the quote.
+        if open > range.start && cx.text(open - 1) == ":" {
+            let words = (range.start..open - 1).filter(|&k| cx.is_word(k)).count();
+            let first = range.start;
+            let capital = cx
+                .text(first)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase);
+            if (1..=6).contains(&words) && capital {
+                return Attr {
+                    cue: Some((open - 1, open - 1)),
+                    speaker: cx.trim_punct(first, open - 2),
+                    addressee: None,
+                };
+            }
+        }
+        return Attr::default();
+    };
+    let mut attr = Attr {
+        cue: Some(cx.cue_span(c)),
+        ..Attr::default()
+    };
+    if cx.parsed {
+        attr.speaker = cx.parsed_speaker(c);
+        attr.addressee = cx.addressee(c);
+        // Belief verbs need the quote in their clause.
+        if cx.cue_class(c) == Some(CueClass::Belief) && attr.speaker.is_none() {
+            return Attr::default();
+        }
+    }
+    if attr.speaker.is_none() {
+        // Surface: the words before the cue back to a comma or the sentence start.
+        let lo = (range.start..c)
+            .rev()
+            .take_while(|&k| !matches!(cx.text(k), "," | ";" | ":" | "(" | ")"))
+            .last();
+        if let Some(lo) = lo {
+            attr.speaker = surface_speaker(cx, lo, c);
+        }
+        if attr.speaker.is_none() {
+            attr.speaker = cx.first_np(c);
+        }
+    }
+    if attr.addressee.is_none() && !cx.parsed {
+        attr.addressee = surface_addressee(cx, c, open);
+    }
+    attr
+}
+
+/// Words `lo..cue` minus trailing auxiliaries and adverbs, if short enough.
+fn surface_speaker(cx: &Ctx<'_>, lo: usize, cue: usize) -> Option<(usize, usize)> {
+    if cue == 0 || lo >= cue {
+        return None;
+    }
+    let mut hi = cue - 1;
+    while hi > lo && (SPEAKER_TRIM.contains(&cx.lower[hi].as_str()) || cx.is_punct(hi)) {
+        hi -= 1;
+    }
+    let (lo, hi) = cx.trim_punct(lo, hi)?;
+    if SPEAKER_TRIM.contains(&cx.lower[hi].as_str()) || hi + 1 - lo > MAX_SURFACE_SPEAKER {
+        return None;
+    }
+    Some((lo, hi))
+}
+
+/// Without a parse: `told X`, `wrote on Twitter`.
+fn surface_addressee(cx: &Ctx<'_>, c: usize, end: usize) -> Option<(usize, usize)> {
+    let lemma = cx.lex.lemma_of(&cx.lower[c]).to_string();
+    let mut k = c + 1;
+    if k >= end {
+        return None;
+    }
+    if cx.lex.addressee_verbs.contains(&lemma) {
+        // the object up to punctuation or a preposition
+    } else if matches!(cx.lower[k].as_str(), "on" | "to") {
+        k += 1;
+    } else {
+        return None;
+    }
+    let last = (k..end)
+        .take_while(|&j| {
+            cx.is_word(j) && !matches!(cx.lower[j].as_str(), "on" | "in" | "that" | "at" | "by")
+        })
+        .take(6)
+        .last()?;
+    Some((k, last))
+}
+
+/// `According to X, …` as the attribution of a quote.
+fn according_in(cx: &Ctx<'_>, range: std::ops::Range<usize>) -> Attr {
+    for k in range.clone() {
+        if let Some(len) = phrase_at(cx, k) {
+            let after = k + len;
+            let end = (after..range.end)
+                .take_while(|&j| !matches!(cx.text(j), "," | "." | ";" | ":" | "\"" | "“" | "”"))
+                .take(MAX_SURFACE_SPEAKER)
+                .last();
+            return Attr {
+                cue: Some((k, k + len - 1)),
+                speaker: end.map(|e| (after, e)),
+                addressee: None,
+            };
+        }
+    }
+    Attr::default()
+}
+
+/// Length in tokens of a cue phrase starting at `k`.
+fn phrase_at(cx: &Ctx<'_>, k: usize) -> Option<usize> {
+    cx.lex.phrases.iter().find_map(|p| {
+        let ok = !p.is_empty()
+            && k + p.len() <= cx.lower.len()
+            && p.iter().enumerate().all(|(j, w)| cx.lower[k + j] == *w);
+        ok.then_some(p.len())
+    })
+}
+
+/// A sentence just before `open` (in the same or the previous paragraph)
+/// that ends with a colon after a cue: `He said:`.
+fn prev_colon_attr(cx: &Ctx<'_>, open: usize) -> Attr {
+    let s = cx.sentence_range(open);
+    // The colon may end the previous sentence or sit right before the mark.
+    let colon = if open > s.start && cx.text(open - 1) == ":" {
+        Some(open - 1)
+    } else if s.start > 0 && s.start == open && cx.text(s.start - 1) == ":" {
+        Some(s.start - 1)
+    } else {
+        None
+    };
+    let Some(colon) = colon else {
+        return Attr::default();
+    };
+    let ps = cx.sentence_range(colon);
+    let a = attr_before(cx, ps.start..colon, colon + 1);
+    if a.found() {
+        return a;
+    }
+    Attr::default()
+}
+
+/// Reported speech from the parse: a cue verb with a clausal complement,
+/// or a reporting clause in parataxis (`…, officials said`).
+fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Quote, u8)>) {
+    for c in 0..cx.lower.len() {
+        if cx.quoted[c] {
+            continue;
+        }
+        let class = cx.cue_class(c);
+        if class == Some(CueClass::DirectOnly) {
+            continue;
+        }
+        let stance = stances
+            && cx.doc.words[c].upos == "VERB"
+            && (class.is_some() || cx.lex.stance.contains(&cx.lemma(c).to_lowercase()));
+        if class.is_none() && !stance {
+            continue;
+        }
+        // Every clausal complement: `Acts of protest, he said, are acts of
+        // patriotism` has one on each side of the cue.
+        let comps: Vec<usize> = cx.children[c]
+            .iter()
+            .copied()
+            .filter(|&k| cx.deprel(k) == "ccomp" && !cx.quoted_fully(k))
+            .collect();
+        let content = if let Some(&k) = comps.first() {
+            let (mut lo, mut hi) = cx.subtree(k, &|_| false);
+            for &k2 in &comps[1..] {
+                let (l2, h2) = cx.subtree(k2, &|_| false);
+                lo = lo.min(l2);
+                hi = hi.max(h2);
+            }
+            // `The museum, he said, would make …` (cue in parataxis after
+            // the subject): the clause starts with the head.
+            if cx.deprel(c) == "parataxis" {
+                if let Some(h) = cx.head(c).filter(|&h| h < c) {
+                    let (hlo, _) = cx.subtree(h, &|d| d == "parataxis");
+                    if hlo < lo && cx.tagged && cx.doc.words[h].upos != "VERB" {
+                        lo = hlo;
+                    }
+                }
+            }
+            // The clause without its complementiser and edge punctuation.
+            while lo < hi
+                && (cx.is_punct(lo)
+                    || (lo < k && cx.deprel(lo) == "mark" && cx.lower[lo] == "that"))
+            {
+                lo += 1;
+            }
+            cx.trim_punct(lo, hi)
+        } else if cx.deprel(c) == "parataxis" {
+            // `Prices will rise, the minister said.`: the clause before;
+            // `Prices, the minister said, will rise.`: the whole clause
+            // around the reporting clause (as for an interrupted quote).
+            cx.head(c).and_then(|h| {
+                let (lo, hi) = cx.subtree(h, &|d| d == "parataxis");
+                let (clo, chi) = cx.subtree(c, &|_| false);
+                if clo == 0 || clo <= lo {
+                    return None;
+                }
+                if hi > chi && (chi + 1..=hi).any(|k| cx.is_word(k)) {
+                    cx.trim_punct(lo, hi)
+                } else {
+                    cx.trim_punct(lo, clo - 1)
+                }
+            })
+        } else {
+            cx.misparsed_clause(c)
+                .or_else(|| stance.then(|| cx.complements(c)).flatten())
+        };
+        let Some((lo, hi)) = content else {
+            continue;
+        };
+        let words = (lo..=hi).filter(|&k| cx.is_word(k)).count();
+        if words < 2 {
+            continue;
+        }
+        let speaker = cx.parsed_speaker(c);
+        // Precision: belief verbs and first/second persons need a named
+        // speaker outside quotes; no speaker at all is not attributed speech.
+        let Some((slo, shi)) = speaker else {
+            continue;
+        };
+        if cx.quoted[slo] || (lo <= slo && shi <= hi) {
+            continue;
+        }
+        // Keep the marks of quoted words at the clause's edges together.
+        let n = cx.lower.len();
+        let hi = if hi + 1 < n && cx.quoted[hi] && cx.quoted[hi + 1] && cx.is_punct(hi + 1) {
+            hi + 1
+        } else {
+            hi
+        };
+        let mut kind = QuoteKind::Indirect;
+        if (lo..=hi).any(|k| cx.double[k]) {
+            kind = QuoteKind::Mixed;
+        }
+        let attr = Attr {
+            cue: Some(cx.cue_span(c)),
+            speaker: Some((slo, shi)),
+            addressee: cx.addressee(c),
+        };
+        let content = cx.span(lo, hi);
+        // Mixed quotes from the marks take precedence (priority 0).
+        out.push((make_quote(cx, kind, content, &attr, version), 1));
+    }
+}
+
+impl Ctx<'_> {
+    /// The complements of a stance verb after it: objects, open clauses and
+    /// prepositional objects (`called [for a recount]`, `criticized [the
+    /// plan]`, `wants [to run]`).
+    fn complements(&self, c: usize) -> Option<(usize, usize)> {
+        let mut span: Option<(usize, usize)> = None;
+        for &k in &self.children[c] {
+            if k < c {
+                continue;
+            }
+            let d = self.deprel(k);
+            let ok = match d {
+                "obj" | "xcomp" | "ccomp" => true,
+                _ if d.starts_with("obl") && !d.contains("tmod") && !d.contains("npmod") => {
+                    self.children[k].iter().any(|&x| {
+                        self.deprel(x) == "case"
+                            && matches!(
+                                self.lower[x].as_str(),
+                                "for" | "on" | "to" | "about" | "of" | "as" | "against" | "into"
+                            )
+                    })
+                }
+                _ => false,
+            };
+            if ok {
+                let (lo, hi) = self.subtree(k, &|_| false);
+                span = Some(span.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+            }
+        }
+        let (lo, hi) = span?;
+        self.trim_punct(lo.max(c + 1), hi)
+    }
+
+    /// Every word of `lo..=hi` starts with a capital letter or a digit.
+    fn title_case(&self, lo: usize, hi: usize) -> bool {
+        let mut words = (lo..=hi).filter(|&k| self.is_word(k)).peekable();
+        words.peek().is_some()
+            && words.all(|k| {
+                let t = self.text(k);
+                t.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                    || matches!(t, "of" | "the" | "and" | "in" | "on" | "for" | "a" | "to")
+            })
+    }
+
+    /// Whether the quoted words of `r` hang below cue `c` (or below the word
+    /// the cue modifies, for `termed X as "…"` parsed as a modifier).
+    fn governs(&self, c: usize, r: &Region) -> bool {
+        let Some(w) = (r.first..=r.last).find(|&k| self.is_word(k)) else {
+            return false;
+        };
+        let tops = [Some(c), self.head(c)];
+        let mut k = w;
+        for _ in 0..64 {
+            if tops.contains(&Some(k)) {
+                return true;
+            }
+            match self.head(k) {
+                Some(h) => k = h,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// `said the findings raised questions`, parsed as an object with a
+    /// clause attached: the object's subtree is the reported clause.
+    fn misparsed_clause(&self, c: usize) -> Option<(usize, usize)> {
+        if self.cue_class(c) != Some(CueClass::Speech)
+            || self
+                .lex
+                .addressee_verbs
+                .contains(&self.lemma(c).to_lowercase())
+        {
+            return None;
+        }
+        let o = self.children[c]
+            .iter()
+            .copied()
+            .find(|&k| self.deprel(k) == "obj" && k > c)?;
+        let finite = |v: usize| {
+            matches!(
+                self.doc.words[v].xpos.as_str(),
+                "VBD" | "VBZ" | "VBP" | "MD"
+            ) || self.children[v]
+                .iter()
+                .any(|&a| self.deprel(a).starts_with("aux"))
+        };
+        self.children[o]
+            .iter()
+            .any(|&k| self.deprel(k) == "acl" && k > o && finite(k))
+            .then(|| self.subtree(o, &|_| false))
+            .and_then(|(lo, hi)| self.trim_punct(lo, hi))
+    }
+
+    /// Whether the whole subtree of `k` lies inside one quotation region.
+    fn quoted_fully(&self, k: usize) -> bool {
+        let (lo, hi) = self.subtree(k, &|_| false);
+        (lo..=hi).all(|j| self.quoted[j] || self.is_punct(j))
+    }
+}
+
+/// `According to X, …`: the rest of the sentence is the content.
+fn according_to(cx: &Ctx<'_>, version: &str, out: &mut Vec<(Quote, u8)>) {
+    let mut k = 0;
+    while k < cx.lower.len() {
+        let Some(len) = phrase_at(cx, k) else {
+            k += 1;
+            continue;
+        };
+        if cx.quoted[k] {
+            k += len;
+            continue;
+        }
+        let s = cx.sentence_range(k);
+        let after = k + len;
+        let sp_end = (after..s.end)
+            .take_while(|&j| !matches!(cx.text(j), "," | "." | ";" | ":" | "\"" | "“" | "”" | "("))
+            .take(MAX_SURFACE_SPEAKER + 2)
+            .last();
+        let speaker = if cx.parsed && after < s.end {
+            // The noun whose `case` is `according`.
+            let noun = cx.head(k).filter(|&h| h >= after && s.contains(&h));
+            noun.map(|h| cx.np(h))
+                .map(|(lo, hi)| (lo.max(after), hi.max(after)))
+                .or(sp_end.map(|e| (after, e)))
+        } else {
+            sp_end.map(|e| (after, e))
+        };
+        let Some((slo, shi)) = speaker else {
+            k += len;
+            continue;
+        };
+        // Content: the sentence on the other side of the phrase.
+        let content = if k == s.start || (k > s.start && (s.start..k).all(|j| cx.is_punct(j))) {
+            cx.trim_punct(shi + 1, s.end.saturating_sub(1))
+        } else {
+            let before = cx.trim_punct(s.start, k.saturating_sub(1));
+            let rest = cx.trim_punct(shi + 1, s.end.saturating_sub(1));
+            match (before, rest) {
+                (Some(b), Some(r)) if r.1 + 1 - r.0 > 2 * (b.1 + 1 - b.0) => Some(r),
+                (Some(b), _) => Some(b),
+                (None, r) => r,
+            }
+        };
+        if let Some((lo, hi)) = content {
+            if (lo..=hi).filter(|&j| cx.is_word(j)).count() >= 2 {
+                let kind = if (lo..=hi).any(|j| cx.double[j]) {
+                    QuoteKind::Mixed
+                } else {
+                    QuoteKind::Indirect
+                };
+                let attr = Attr {
+                    cue: Some((k, k + len - 1)),
+                    speaker: Some((slo, shi)),
+                    addressee: None,
+                };
+                out.push((make_quote(cx, kind, cx.span(lo, hi), &attr, version), 2));
+            }
+        }
+        k += len;
+    }
+}

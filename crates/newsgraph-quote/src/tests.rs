@@ -1,0 +1,369 @@
+//! Unit tests over short invented texts, segmented (and, where the test
+//! says so, tagged and parsed by the shipped models).
+
+use super::*;
+use newsgraph_core::{Entity, EntityType, Mention, MentionKind, QuoteKind, Span};
+use proptest::prelude::*;
+
+fn stage() -> Quotes {
+    Quotes::embedded().unwrap()
+}
+
+fn segmented(text: &str) -> Document {
+    let mut doc = Document::from_text(text);
+    newsgraph_segment::SegmenterBuilder::new()
+        .build()
+        .run(&mut doc);
+    doc
+}
+
+fn parsed(text: &str) -> Document {
+    let mut doc = segmented(text);
+    for s in newsgraph_pipeline::syntax_stages() {
+        s.run(&mut doc);
+    }
+    doc
+}
+
+/// (kind, content, speaker, cue) of every quote.
+fn quotes(doc: &mut Document) -> Vec<(QuoteKind, String, String, String)> {
+    stage().run(doc);
+    assert_eq!(doc.check(), Ok(()));
+    let s = |x: Option<Span>| x.map_or(String::new(), |x| doc.slice(x).to_string());
+    doc.quotes
+        .iter()
+        .map(|q| {
+            (
+                q.kind,
+                doc.slice(q.content).to_string(),
+                s(q.speaker),
+                s(q.cue),
+            )
+        })
+        .collect()
+}
+
+fn both(text: &str) -> [Vec<(QuoteKind, String, String, String)>; 2] {
+    [quotes(&mut segmented(text)), quotes(&mut parsed(text))]
+}
+
+fn q(kind: QuoteKind, c: &str, s: &str, cue: &str) -> (QuoteKind, String, String, String) {
+    (kind, c.into(), s.into(), cue.into())
+}
+
+#[test]
+fn direct_quote_with_attribution_after() {
+    for got in both("“We will win the vote,” the minister said on Monday.") {
+        assert_eq!(
+            got,
+            vec![q(
+                QuoteKind::Direct,
+                "We will win the vote,",
+                "the minister",
+                "said"
+            )]
+        );
+    }
+}
+
+#[test]
+fn direct_quote_with_inverted_attribution() {
+    for got in both("\"The bridge is closed,\" said Maria Lopez, a city engineer.") {
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, QuoteKind::Direct);
+        assert_eq!(got[0].1, "The bridge is closed,");
+        assert!(got[0].2.starts_with("Maria Lopez"), "{got:?}");
+        assert_eq!(got[0].3, "said");
+    }
+}
+
+#[test]
+fn guillemets_and_low_nine_marks() {
+    for text in [
+        "«Nous restons ici,» the mayor told reporters.",
+        "„Wir bleiben hier,“ the mayor told reporters.",
+    ] {
+        for got in both(text) {
+            assert_eq!(got.len(), 1, "{text}: {got:?}");
+            assert_eq!(got[0].3, "told");
+            assert_eq!(got[0].2, "the mayor");
+        }
+    }
+}
+
+#[test]
+fn multi_paragraph_quote_is_one_quote() {
+    let text = "The governor spoke for an hour. She said:\n\n\
+                “The river rose faster than anyone expected. We moved the families first.\n\n\
+                “Now we rebuild, street by street.”\n\nThe meeting ended at noon.";
+    for got in both(text) {
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].1.starts_with("The river rose"));
+        assert!(got[0].1.ends_with("street by street."));
+        assert_eq!(got[0].0, QuoteKind::Direct);
+        assert_eq!(got[0].3, "said");
+    }
+}
+
+#[test]
+fn interrupted_quote_is_one_quote() {
+    let text = "“We will stay,” the farmer said, “and we will plant again next spring.”";
+    for got in both(text) {
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].1.starts_with("We will stay"));
+        assert!(got[0].1.ends_with("next spring."));
+        assert_eq!(got[0].2, "the farmer");
+    }
+}
+
+#[test]
+fn unbalanced_mark_stops_at_the_end_of_its_line() {
+    let text = "“The water is unsafe to drink, the health officer said on Friday.\n\n\
+                Schools in the district will stay closed. Buses will run as usual.\n\n\
+                Residents were told to boil water.";
+    let mut doc = segmented(text);
+    stage().run(&mut doc);
+    for qt in &doc.quotes {
+        assert!(!doc.slice(qt.content).contains("Schools"), "runaway quote");
+    }
+    assert!(doc
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "unbalanced-quotes"));
+}
+
+#[test]
+fn scare_quotes_are_not_quotes() {
+    for got in both("The so-called \"reform\" passed on Tuesday after a long debate.") {
+        assert!(got.is_empty(), "{got:?}");
+    }
+}
+
+#[test]
+fn narrative_said_is_not_a_quote() {
+    let got = quotes(&mut parsed(
+        "The priest said a prayer for the victims of the flood.",
+    ));
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn indirect_speech_from_the_parse() {
+    let got = quotes(&mut parsed(
+        "The minister said that the border would reopen next week.",
+    ));
+    assert_eq!(
+        got,
+        vec![q(
+            QuoteKind::Indirect,
+            "the border would reopen next week",
+            "The minister",
+            "said"
+        )]
+    );
+}
+
+#[test]
+fn according_to_with_and_without_syntax() {
+    for got in both("According to the ministry, the talks had failed by Sunday night.") {
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, QuoteKind::Indirect);
+        assert_eq!(got[0].1, "the talks had failed by Sunday night");
+        assert_eq!(got[0].2, "the ministry");
+        assert_eq!(got[0].3, "According to");
+    }
+}
+
+#[test]
+fn mixed_quote_inside_reported_speech() {
+    let got = quotes(&mut parsed(
+        "The senator described the new budget plan as \"a betrayal of working families.\"",
+    ));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, QuoteKind::Mixed);
+    assert_eq!(got[0].1, "a betrayal of working families.");
+    assert_eq!(got[0].3, "described");
+}
+
+#[test]
+fn colon_attribution_before_the_quote() {
+    for got in both("The coach said: “We played badly and we know it.”") {
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, QuoteKind::Direct);
+        assert_eq!(got[0].2, "The coach");
+    }
+}
+
+#[test]
+fn addressee_of_told() {
+    let mut doc = parsed("“The road is open,” the officer told local radio.");
+    stage().run(&mut doc);
+    let a = doc.quotes[0].addressee.map(|s| doc.slice(s));
+    assert_eq!(a, Some("local radio"));
+}
+
+fn entity(text: &str, name: &str, t: EntityType, kinds: &[(usize, MentionKind)]) -> Entity {
+    let mentions = kinds
+        .iter()
+        .map(|&(start, kind)| Mention {
+            span: Span::new(
+                start,
+                start + text[start..].find(' ').unwrap_or(text.len() - start),
+            ),
+            kind,
+        })
+        .collect();
+    Entity {
+        canonical: name.into(),
+        entity_type: t,
+        kind: None,
+        country: None,
+        mentions,
+        actor_code: None,
+        code_source: None,
+        role: None,
+        affiliation: None,
+        version: "test".into(),
+    }
+}
+
+#[test]
+fn speaker_entities_by_overlap_and_pronoun() {
+    let text = "Rana Haddad spoke in Amman. “We need water,” she said. \
+                “Prices are rising,” Haddad told reporters.";
+    let mut doc = parsed(text);
+    let first = text.find("Rana").unwrap();
+    let short = text.find("Haddad told").unwrap();
+    doc.entities = vec![entity(
+        text,
+        "Rana Haddad",
+        EntityType::Person,
+        &[(first, MentionKind::Name), (short, MentionKind::Short)],
+    )];
+    doc.entities[0].mentions[0].span = Span::new(first, first + "Rana Haddad".len());
+    stage().run(&mut doc);
+    assert_eq!(doc.quotes.len(), 2, "{:?}", doc.quotes);
+    assert!(doc.quotes.iter().all(|q| q.speaker_entity == Some(0)));
+    assert_eq!(doc.check(), Ok(()));
+}
+
+#[test]
+fn no_entities_no_speaker_entity() {
+    let mut doc = parsed("“Enough,” he said.");
+    stage().run(&mut doc);
+    assert_eq!(doc.quotes.len(), 1);
+    assert_eq!(doc.quotes[0].speaker_entity, None);
+}
+
+#[test]
+fn builder_rejects_a_bad_lexicon_and_stamps_its_version() {
+    assert!(QuoteBuilder::new()
+        .lexicon_toml("nonsense = [")
+        .build()
+        .is_err());
+    let s = stage();
+    assert!(s.version().starts_with(CODE_VERSION));
+    assert!(s.version().contains("cues-"));
+    let mut doc = segmented("Nothing to see.");
+    s.run(&mut doc);
+    assert!(doc.stages.iter().any(|st| st.stage == "quote"));
+}
+
+#[test]
+fn unsegmented_document_gives_a_diagnostic_not_a_panic() {
+    let mut doc = Document::from_text("“Hello,” he said.");
+    stage().run(&mut doc);
+    assert!(doc.quotes.is_empty());
+}
+
+fn quotey() -> impl Strategy<Value = String> {
+    let atoms = prop::sample::select(vec![
+        "“",
+        "”",
+        "\"",
+        "‘",
+        "’",
+        "'",
+        "«",
+        "»",
+        "„",
+        "``",
+        "''",
+        " said ",
+        " told ",
+        "he ",
+        "according to ",
+        ", ",
+        ". ",
+        ":",
+        "\n",
+        "\n\n",
+        "The minister ",
+        "that ",
+        "X",
+        "é",
+        "wrote on Twitter ",
+        "she added",
+        "!",
+        "?",
+        " ",
+    ]);
+    prop::collection::vec(atoms, 0..60).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn never_panics_on_arbitrary_text(s in "\\PC{0,200}") {
+        let mut doc = segmented(&s);
+        stage().run(&mut doc);
+        prop_assert_eq!(doc.check(), Ok(()));
+    }
+
+    #[test]
+    fn never_panics_on_quote_soup(s in quotey()) {
+        let mut doc = segmented(&s);
+        stage().run(&mut doc);
+        prop_assert_eq!(doc.check(), Ok(()));
+        for q in &doc.quotes {
+            prop_assert!(!q.content.is_empty());
+            prop_assert!(q.paragraphs.0 <= q.paragraphs.1);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn never_panics_with_syntax(s in quotey()) {
+        let mut doc = parsed(&s);
+        stage().run(&mut doc);
+        prop_assert_eq!(doc.check(), Ok(()));
+    }
+}
+
+#[test]
+fn backtick_and_two_apostrophe_marks() {
+    for text in [
+        "``The figures speak for themselves,'' the auditor told the committee.",
+        "''The figures speak for themselves,'' the auditor told the committee.",
+    ] {
+        for got in both(text) {
+            assert_eq!(got.len(), 1, "{text}: {got:?}");
+            assert_eq!(got[0].1, "The figures speak for themselves,");
+        }
+    }
+}
+
+#[test]
+fn missing_closing_mark_ends_at_the_attribution() {
+    let text = "\"This quote is never closed, the spokesman said after the meeting.\n\n\
+                The next paragraph has no marks at all.";
+    for got in both(text) {
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "This quote is never closed");
+        assert_eq!(got[0].2, "the spokesman");
+    }
+}

@@ -1,0 +1,626 @@
+//! Entities, mentions and quotes in the store: writing, replacing, the
+//! schema migration that added them, lists and filters, statements repeated
+//! across a story, networks and exports.
+
+mod fixture;
+
+use fixture::{hostile, militia, militia_copy, MILITIA};
+use newsgraph_core::{Document, StageStamp};
+use newsgraph_store::export::ExportFormat;
+use newsgraph_store::query::{DocFilter, EntityFilter, NetworkFilter, NetworkKind, QuoteFilter};
+use newsgraph_store::{InputItem, PreparedDoc, RunCounts, RunInfo, Store};
+
+fn write(store: &mut Store, docs: Vec<Document>) -> newsgraph_store::WriteStats {
+    let run = store
+        .begin_run(&RunInfo {
+            command: "test".into(),
+            engine_version: "test".into(),
+            ..RunInfo::default()
+        })
+        .unwrap();
+    let item = InputItem {
+        docs: docs.into_iter().map(PreparedDoc::new).collect(),
+        ..InputItem::default()
+    };
+    store
+        .write(run, &[item], &mut RunCounts::default())
+        .unwrap()
+}
+
+fn fresh() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("t.db")).unwrap();
+    (dir, store)
+}
+
+fn quotes(store: &Store, f: QuoteFilter) -> newsgraph_store::query::QuotePage {
+    store
+        .quotes(&QuoteFilter {
+            limit: if f.limit == 0 { 50 } else { f.limit },
+            ..f
+        })
+        .unwrap()
+}
+
+#[test]
+fn entities_mentions_and_quotes_round_trip() {
+    let (_dir, mut store) = fresh();
+    let doc = militia(MILITIA, "a.txt", (2021, 12, 9));
+    write(&mut store, vec![doc.clone()]);
+    assert_eq!(store.count("entities").unwrap(), 7);
+    assert_eq!(store.count("mentions").unwrap(), 10);
+    assert_eq!(store.count("quotes").unwrap(), 4);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+
+    let d = store.document(&doc.id).unwrap().unwrap();
+    assert_eq!(d.entities.len(), 7);
+    let shammari = &d.entities[0];
+    assert_eq!(shammari.canonical, "Nasr al-Shammari");
+    assert_eq!(shammari.entity_type, "PERSON");
+    assert_eq!(
+        shammari.affiliation_canonical.as_deref(),
+        Some("Sabireen movement")
+    );
+    assert_eq!(shammari.code_source.as_ref().unwrap().layer, "rule");
+    let mentions = shammari.mentions.as_ref().unwrap();
+    assert_eq!(mentions.len(), 2);
+    for e in &d.entities {
+        for m in e.mentions.as_ref().unwrap() {
+            let [s, e] = m.offsets.span;
+            assert_eq!(m.text, &MILITIA[s as usize..e as usize]);
+            // Char offsets count code points (the curly quotes are 3 bytes).
+            let [cs, ce] = m.offsets.chars;
+            assert_eq!(
+                MILITIA
+                    .chars()
+                    .skip(cs as usize)
+                    .take((ce - cs) as usize)
+                    .collect::<String>(),
+                m.text
+            );
+        }
+    }
+    assert_eq!(d.quotes.len(), 4);
+    let q0 = &d.quotes[0];
+    assert_eq!(q0.kind, "direct");
+    assert!(q0.text.starts_with("the resistance will continue"));
+    assert_eq!(q0.speaker.as_ref().unwrap().text, "Nasr al-Shammari");
+    assert_eq!(q0.speaker_code.as_deref(), Some("IRQREB"));
+    assert_eq!(q0.addressee.as_ref().unwrap().text, "al-Mayadeen");
+    assert_eq!(q0.cue.as_ref().unwrap().text, "told");
+    assert_eq!(q0.evidence, 1);
+
+    // Filters.
+    let n = |f: QuoteFilter| quotes(&store, f).total;
+    assert_eq!(n(QuoteFilter::default()), 4);
+    assert_eq!(
+        n(QuoteFilter {
+            speaker: Some("shammari".into()),
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        n(QuoteFilter {
+            speaker: Some("IRQGOV".into()),
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        n(QuoteFilter {
+            code: Some("irq".into()),
+            ..Default::default()
+        }),
+        4
+    );
+    assert_eq!(
+        n(QuoteFilter {
+            sector: Some("GOV".into()),
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        n(QuoteFilter {
+            sector: Some("REB".into()),
+            ..Default::default()
+        }),
+        2
+    );
+    assert_eq!(
+        n(QuoteFilter {
+            country: Some("LBN".into()),
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        n(QuoteFilter {
+            search: Some("resistance soldier".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(QuoteFilter {
+            search: Some("Basra".into()),
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        n(QuoteFilter {
+            from: newsgraph_core::Date::new(2021, 12, 10),
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        n(QuoteFilter {
+            to: newsgraph_core::Date::new(2021, 12, 9),
+            ..Default::default()
+        }),
+        4
+    );
+    assert_eq!(
+        n(QuoteFilter {
+            doc: Some(doc.id.clone()),
+            ..Default::default()
+        }),
+        4
+    );
+    assert_eq!(
+        n(QuoteFilter {
+            doc: Some("0".repeat(32)),
+            ..Default::default()
+        }),
+        0
+    );
+    let page = quotes(
+        &store,
+        QuoteFilter {
+            limit: 1,
+            offset: 1,
+            ..Default::default()
+        },
+    );
+    assert_eq!((page.total, page.quotes.len()), (4, 1));
+
+    let ents = store
+        .entities(&EntityFilter {
+            entity_type: Some("person".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(ents.total, 2);
+    let ents = store
+        .entities(&EntityFilter {
+            sector: Some("REB".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(ents.total, 2);
+    let ents = store
+        .entities(&EntityFilter {
+            search: Some("advisers".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(ents.total, 7);
+
+    let actors = store
+        .actors(&EntityFilter {
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(actors.total, 7);
+    let a = store.actor("Nasr al-Shammari").unwrap().unwrap();
+    assert_eq!(
+        (a.summary.documents, a.summary.mentions, a.summary.quotes),
+        (1, 2, 2)
+    );
+    assert_eq!(a.summary.actor_code.as_deref(), Some("IRQREB"));
+    assert_eq!(a.roles, ["spokesman"]);
+    assert_eq!(a.affiliations, ["Sabireen movement"]);
+    assert_eq!(a.occurrences.len(), 2);
+    assert_eq!(a.statements.len(), 2);
+    assert!(store.actor("Nobody").unwrap().is_none());
+
+    // Who quotes whom: Shammari names the United States twice (American,
+    // Washington), Iraq and his own group once.
+    let net = store
+        .network(&NetworkFilter {
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    let edge = |s: &str, t: &str| {
+        net.edges
+            .iter()
+            .find(|e| e.source == s && e.target == t)
+            .map(|e| e.weight)
+    };
+    assert_eq!(edge("Nasr al-Shammari", "United States"), Some(2));
+    assert_eq!(edge("Nasr al-Shammari", "Iraq"), Some(1));
+    assert_eq!(edge("Nasr al-Shammari", "Sabireen movement"), Some(1));
+    assert_eq!(edge("Nasr al-Shammari", "Nasr al-Shammari"), None);
+    assert!(net.nodes.iter().any(|n| n.id == "United States"));
+    let co = store
+        .network(&NetworkFilter {
+            kind: NetworkKind::Cooccurrence,
+            actor: Some("Adel Hamdani".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    // Persons and organisations only: Hamdani with 4 others.
+    assert_eq!(co.edges.len(), 4, "{:?}", co.edges);
+    assert!(co.edges.iter().all(|e| e.weight == 1));
+
+    let st = store.stats().unwrap();
+    assert_eq!(
+        (
+            st.entities,
+            st.mentions,
+            st.quotes,
+            st.statements,
+            st.actors
+        ),
+        (7, 10, 4, 4, 7)
+    );
+    let tl = store.timeline(&DocFilter::default()).unwrap();
+    assert_eq!((tl[0].documents, tl[0].quotes), (1, 4));
+}
+
+#[test]
+fn a_quote_repeated_across_a_story_is_one_statement_with_its_evidence() {
+    let (_dir, mut store) = fresh();
+    let a = militia(MILITIA, "wire.txt", (2021, 12, 9));
+    let copy = militia_copy();
+    let b = militia(&copy, "copy.txt", (2021, 12, 10));
+    let s = write(&mut store, vec![a.clone(), b.clone()]);
+    assert_eq!((s.added, s.linked), (2, 1), "the copy joins the story");
+    assert_eq!(store.count("quotes").unwrap(), 8, "every quote is kept");
+    // Three quotes are the same in both; one is worded differently.
+    let page = quotes(&store, QuoteFilter::default());
+    assert_eq!(page.total, 5);
+    let q0 = page
+        .quotes
+        .iter()
+        .find(|q| q.text.starts_with("the resistance"))
+        .unwrap();
+    assert_eq!(q0.evidence, 2);
+    assert_eq!(q0.evidence_docs, [a.id.clone(), b.id.clone()]);
+    assert_eq!(
+        q0.doc_id, a.id,
+        "the first sighting stands for the statement"
+    );
+    let differing: Vec<_> = page
+        .quotes
+        .iter()
+        .filter(|q| q.text.contains("talks with"))
+        .collect();
+    assert_eq!(differing.len(), 2);
+    assert!(differing.iter().all(|q| q.evidence == 1));
+    let all = quotes(
+        &store,
+        QuoteFilter {
+            all: true,
+            ..Default::default()
+        },
+    );
+    assert_eq!(all.total, 8);
+    let st = store.stats().unwrap();
+    assert_eq!((st.quotes, st.statements), (8, 5));
+    let a_stats = store.actor("Nasr al-Shammari").unwrap().unwrap();
+    assert_eq!((a_stats.summary.documents, a_stats.summary.quotes), (2, 3));
+    // The copy's page shows each quote with the evidence of its statement.
+    let d = store.document(&b.id).unwrap().unwrap();
+    assert_eq!(d.quotes[0].evidence, 2);
+    assert_eq!(d.quotes[1].evidence, 1);
+    let tl = store.timeline(&DocFilter::default()).unwrap();
+    let per_day: Vec<_> = tl
+        .iter()
+        .map(|d| (d.date.as_str(), d.documents, d.quotes))
+        .collect();
+    assert_eq!(per_day, [("2021-12-09", 1, 4), ("2021-12-10", 1, 1)]);
+    // Re-processing the first article (new stage versions) moves the lead of
+    // its statements to the copy; every statement still has exactly one.
+    let mut newer = a.clone();
+    newer.stages.push(StageStamp {
+        stage: "codes".into(),
+        version: "codes-next".into(),
+    });
+    assert_eq!(write(&mut store, vec![newer]).replaced, 1);
+    let leaders_ok = |store: &Store| -> i64 {
+        store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM (SELECT sum(first) AS n FROM quotes GROUP BY story, dup_key)
+                 WHERE n != 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(leaders_ok(&store), 0);
+    let page = quotes(&store, QuoteFilter::default());
+    assert_eq!(page.total, 5);
+    let q0 = page
+        .quotes
+        .iter()
+        .find(|q| q.text.starts_with("the resistance"))
+        .unwrap();
+    assert_eq!((q0.evidence, q0.doc_id.as_str()), (2, b.id.as_str()));
+    assert_eq!(q0.evidence_docs, [b.id.clone(), a.id.clone()]);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn reprocessing_replaces_entities_and_quotes_cleanly() {
+    let (_dir, mut store) = fresh();
+    let doc = militia(MILITIA, "a.txt", (2021, 12, 9));
+    write(&mut store, vec![doc.clone()]);
+    let mut newer = doc.clone();
+    newer.stages.push(StageStamp {
+        stage: "codes".into(),
+        version: "codes-next".into(),
+    });
+    newer.quotes.truncate(1);
+    newer.entities.truncate(2);
+    newer.entities[0].actor_code = Some("IRQMIL".into());
+    let s = write(&mut store, vec![newer]);
+    assert_eq!((s.added, s.replaced), (0, 1));
+    assert_eq!(store.count("entities").unwrap(), 2);
+    assert_eq!(store.count("mentions").unwrap(), 4);
+    assert_eq!(store.count("quotes").unwrap(), 1);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    assert_eq!(
+        quotes(
+            &store,
+            QuoteFilter {
+                search: Some("advisers".into()),
+                ..Default::default()
+            }
+        )
+        .total,
+        0
+    );
+    assert_eq!(
+        quotes(
+            &store,
+            QuoteFilter {
+                search: Some("resistance".into()),
+                ..Default::default()
+            }
+        )
+        .total,
+        1
+    );
+    // The quote's copied speaker code follows the new entity.
+    assert_eq!(
+        quotes(
+            &store,
+            QuoteFilter {
+                code: Some("IRQMIL".into()),
+                ..Default::default()
+            }
+        )
+        .total,
+        1
+    );
+    // Idempotent: the same again changes nothing.
+    let again = store.count("mentions").unwrap();
+    let s = write(&mut store, vec![doc.clone()]);
+    assert_eq!(s.replaced, 1);
+    let s = write(&mut store, vec![doc]);
+    assert_eq!((s.unchanged, s.replaced), (1, 0));
+    assert_eq!(store.count("quotes").unwrap(), 4);
+    assert!(again < store.count("mentions").unwrap());
+}
+
+#[test]
+fn a_version_2_file_is_migrated_to_hold_entities_and_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    let plain = fixture::base(MILITIA, "plain.txt", Some((2021, 12, 9)));
+    {
+        let mut old = Store::open_at_version(&path, 2).unwrap();
+        assert_eq!(old.schema_version().unwrap(), 2);
+        write(&mut old, vec![plain.clone()]);
+        assert!(old.conn().prepare("SELECT * FROM quotes").is_err());
+    }
+    assert!(matches!(
+        Store::open_read_only(&path),
+        Err(newsgraph_store::StoreError::OlderSchema { found: 2, .. })
+    ));
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        newsgraph_store::SCHEMA_VERSION
+    );
+    assert_eq!(newsgraph_store::SCHEMA_VERSION, 3);
+    assert_eq!(store.count("documents").unwrap(), 1);
+    assert_eq!(store.count("quotes").unwrap(), 0);
+    // The same text, now with records from newer stages, replaces the old row.
+    let s = write(&mut store, vec![militia(MILITIA, "a.txt", (2021, 12, 9))]);
+    assert_eq!((s.added, s.replaced), (0, 1));
+    assert_eq!(store.count("quotes").unwrap(), 4);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    drop(store);
+    let ro = Store::open_read_only(&path).unwrap();
+    assert_eq!(
+        ro.quotes(&QuoteFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .total,
+        4
+    );
+}
+
+#[test]
+fn exports_have_entity_mention_and_quote_tables() {
+    let (dir, mut store) = fresh();
+    let copy = militia_copy();
+    write(
+        &mut store,
+        vec![
+            militia(MILITIA, "wire.txt", (2021, 12, 9)),
+            militia(&copy, "copy.txt", (2021, 12, 10)),
+            hostile("hostile.txt", (2021, 12, 11)),
+        ],
+    );
+    for format in [
+        ExportFormat::Jsonl,
+        ExportFormat::Csv,
+        ExportFormat::Parquet,
+    ] {
+        let out = dir.path().join(format.extension());
+        let tables = store.export(&out, format).unwrap();
+        let rows = |t: &str| tables.iter().find(|x| x.table == t).unwrap().rows;
+        assert_eq!(rows("entities"), 16);
+        assert_eq!(rows("mentions"), 22);
+        assert_eq!(rows("quotes"), 9);
+        if format != ExportFormat::Jsonl {
+            continue;
+        }
+        let docs: std::collections::HashMap<String, String> =
+            std::fs::read_to_string(out.join("documents.jsonl"))
+                .unwrap()
+                .lines()
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    (
+                        v["doc_id"].as_str().unwrap().into(),
+                        v["text"].as_str().unwrap().into(),
+                    )
+                })
+                .collect();
+        for table in ["mentions", "quotes"] {
+            for line in std::fs::read_to_string(out.join(format!("{table}.jsonl")))
+                .unwrap()
+                .lines()
+            {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let text = &docs[v["doc_id"].as_str().unwrap()];
+                let (s, e) = (v["start"].as_u64().unwrap(), v["end"].as_u64().unwrap());
+                assert_eq!(v["text"].as_str().unwrap(), &text[s as usize..e as usize]);
+                assert!(v["version"].is_string() && v["run_id"].is_i64(), "{v}");
+                if table == "quotes" {
+                    assert!(v["evidence"].as_u64().unwrap() >= 1);
+                    assert!(v["statement_doc_id"].is_string());
+                }
+            }
+        }
+        let q = std::fs::read_to_string(out.join("quotes.jsonl")).unwrap();
+        let dups = q
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|v| v["evidence"] == 2)
+            .count();
+        assert_eq!(dups, 6, "three statements, each seen twice");
+    }
+}
+
+#[test]
+fn hostile_names_and_quotes_are_data() {
+    let (_dir, mut store) = fresh();
+    let d = hostile("h.txt", (2021, 12, 6));
+    write(&mut store, vec![d.clone()]);
+    let got = store.document(&d.id).unwrap().unwrap();
+    assert!(got.quotes[0].text.contains("<img src=x onerror=alert(2)>"));
+    assert_eq!(
+        got.entities[0].canonical,
+        "<b onmouseover=alert(1)>Evil</b>"
+    );
+    let a = store
+        .actor("<b onmouseover=alert(1)>Evil</b>")
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.statements.len(), 1);
+    for s in [
+        "'; DROP TABLE quotes; --",
+        "NEAR(",
+        "\"",
+        "text:*",
+        "*",
+        "x' OR '1'='1",
+    ] {
+        let f = QuoteFilter {
+            search: Some(s.into()),
+            speaker: Some(s.into()),
+            code: Some(s.into()),
+            sector: Some(s.into()),
+            country: Some(s.into()),
+            limit: 10,
+            ..Default::default()
+        };
+        let _ = store.quotes(&f);
+        let _ = store.entities(&EntityFilter {
+            name: Some(s.into()),
+            search: Some(s.into()),
+            limit: 10,
+            ..Default::default()
+        });
+        let _ = store.actor(s);
+        let _ = store.network(&NetworkFilter {
+            actor: Some(s.into()),
+            limit: 10,
+            ..Default::default()
+        });
+    }
+    assert_eq!(store.count("quotes").unwrap(), 1);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+/// Every statement has exactly one leading quote, its lowest id, whatever
+/// the order articles arrive and are re-processed in.
+#[test]
+fn each_statement_keeps_one_leader_through_rewrites() {
+    let copy = militia_copy();
+    let third = MILITIA.replace("on Thursday", "on Thursday evening");
+    let docs = [
+        militia(MILITIA, "a.txt", (2021, 12, 9)),
+        militia(&copy, "b.txt", (2021, 12, 10)),
+        militia(&third, "c.txt", (2021, 12, 11)),
+    ];
+    let restamp = |d: &Document, n: usize| {
+        let mut d = d.clone();
+        d.stages.push(StageStamp {
+            stage: "codes".into(),
+            version: format!("codes-{n}"),
+        });
+        d
+    };
+    for order in [[0, 1, 2], [2, 1, 0], [1, 0, 2]] {
+        let (_dir, mut store) = fresh();
+        for &i in &order {
+            write(&mut store, vec![docs[i].clone()]);
+        }
+        for (n, &i) in order.iter().chain(order.iter().rev()).enumerate() {
+            write(&mut store, vec![restamp(&docs[i], n)]);
+            let bad: i64 = store
+                .conn()
+                .query_row(
+                    "SELECT count(*) FROM (SELECT story, dup_key, sum(first) AS n, min(id) AS m
+                         FROM quotes GROUP BY story, dup_key) g
+                     WHERE n != 1 OR NOT EXISTS
+                         (SELECT 1 FROM quotes q WHERE q.id = g.m AND q.first = 1)",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(bad, 0, "order {order:?}, step {n}");
+            assert_eq!(store.count("quotes").unwrap(), 12);
+            assert_eq!(quotes(&store, QuoteFilter::default()).total, 5);
+        }
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+    }
+}
