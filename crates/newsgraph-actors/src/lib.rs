@@ -76,7 +76,7 @@ impl ActorsBuilder {
         let version = format!(
             "{VERSION}+dict-{}+lexicon-{:08x}",
             layers.join("-"),
-            xxhash(lexicon::BUILTIN)
+            fingerprint(lexicon::BUILTIN)
         );
         Ok(Actors {
             dict,
@@ -86,8 +86,8 @@ impl ActorsBuilder {
     }
 }
 
-fn xxhash(s: &str) -> u32 {
-    // A short fingerprint of the shipped word lists, so that edits show in the version.
+fn fingerprint(s: &str) -> u32 {
+    // FNV-1a over the shipped word lists, so that an edit shows in the stage version.
     s.bytes().fold(0x811c_9dc5_u32, |h, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     })
