@@ -30,10 +30,10 @@
 //! worker is `Send + Sync`, deterministic and never panics on content.
 
 mod features;
-mod format;
-mod hash;
+use newsgraph_linear::format;
+use newsgraph_linear::hash;
 mod model;
-mod perceptron;
+use newsgraph_linear::perceptron;
 pub mod train;
 
 pub use features::{GAZ_AGENT, GAZ_COUNTRY, GAZ_COUNTRY_ALIAS, GAZ_NORP, GAZ_ORG, GAZ_PERSON};

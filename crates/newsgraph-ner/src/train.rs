@@ -176,7 +176,7 @@ fn tables_of(opts: &TrainOptions) -> (KeyMap<u64, [u16; 3]>, KeyMap<u64, u8>) {
 
 /// A changed copy of a training document, or `None` to use it as it is.
 fn augment(d: &NerDoc, rng: &mut Rng) -> Option<NerDoc> {
-    let r = rng.next() % 100;
+    let r = rng.next_u64() % 100;
     let case: Option<fn(&str) -> String> = match r {
         0..6 => Some(str::to_lowercase),
         6..9 => Some(str::to_uppercase),
@@ -203,7 +203,7 @@ fn augment(d: &NerDoc, rng: &mut Rng) -> Option<NerDoc> {
                 && s.forms[i + 1].chars().all(char::is_alphabetic);
             if two {
                 let (first, last) = (&s.forms[i], &s.forms[i + 1]);
-                let k = rng.next() % 100;
+                let k = rng.next_u64() % 100;
                 let forms: Option<Vec<String>> = match k {
                     0..8 => Some(vec![first.clone(), format!("al-{last}")]),
                     8..11 => Some(vec![first.clone(), "bin".into(), last.clone()]),

@@ -31,10 +31,10 @@
 //! never panic on content.
 
 mod features;
-mod format;
-mod hash;
+use newsgraph_linear::format;
+use newsgraph_linear::hash;
 mod lemma;
-mod perceptron;
+use newsgraph_linear::perceptron;
 mod tagger;
 pub mod train;
 

@@ -2,12 +2,12 @@
 
 use std::hash::{BuildHasher, Hasher};
 
-pub(crate) const FNV: u64 = 0xcbf2_9ce4_8422_2325;
+pub const FNV: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// FNV-1a over bytes, continuing from `h`.
 #[inline]
-pub(crate) fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+pub fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(FNV_PRIME);
@@ -17,7 +17,7 @@ pub(crate) fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
 
 /// Mixes a template id and up to two values into a 32-bit feature key.
 #[inline]
-pub(crate) fn mix(t: u64, a: u64, b: u64) -> u32 {
+pub fn mix(t: u64, a: u64, b: u64) -> u32 {
     let mut h = (t + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ a;
     h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9) ^ b;
     h = (h ^ (h >> 31)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -27,7 +27,7 @@ pub(crate) fn mix(t: u64, a: u64, b: u64) -> u32 {
 
 /// 64-bit finaliser.
 #[inline]
-pub(crate) fn fin(mut h: u64) -> u64 {
+pub fn fin(mut h: u64) -> u64 {
     h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     h ^ (h >> 31)
@@ -37,7 +37,7 @@ pub(crate) fn fin(mut h: u64) -> u64 {
 /// lookups are fast and nothing depends on a random seed. (Maps built with
 /// it are only ever looked up, never iterated into output.)
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct KeyHasher(u64);
+pub struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     #[inline]
@@ -59,7 +59,7 @@ impl Hasher for KeyHasher {
 }
 
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct BuildKeyHasher;
+pub struct BuildKeyHasher;
 
 impl BuildHasher for BuildKeyHasher {
     type Hasher = KeyHasher;
@@ -69,17 +69,17 @@ impl BuildHasher for BuildKeyHasher {
     }
 }
 
-pub(crate) type KeyMap<K, V> = std::collections::HashMap<K, V, BuildKeyHasher>;
+pub type KeyMap<K, V> = std::collections::HashMap<K, V, BuildKeyHasher>;
 
 /// Deterministic xorshift generator for shuffling training data.
 #[derive(Clone, Debug)]
-pub(crate) struct Rng(u64);
+pub struct Rng(u64);
 
 impl Rng {
-    pub(crate) fn new(seed: u64) -> Rng {
+    pub fn new(seed: u64) -> Rng {
         Rng(seed | 1)
     }
-    pub(crate) fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -87,9 +87,9 @@ impl Rng {
         self.0 = x;
         x
     }
-    pub(crate) fn shuffle<T>(&mut self, v: &mut [T]) {
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
         for i in (1..v.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
             v.swap(i, j);
         }
     }

@@ -25,15 +25,15 @@ struct TFeat {
 
 /// A perceptron being trained.
 #[derive(Debug)]
-pub(crate) struct Trainer {
-    pub(crate) nclass: usize,
+pub struct Trainer {
+    pub nclass: usize,
     index: KeyMap<u32, u32>,
     feats: Vec<TFeat>,
     now: u32,
 }
 
 impl Trainer {
-    pub(crate) fn new(nclass: usize) -> Trainer {
+    pub fn new(nclass: usize) -> Trainer {
         Trainer {
             nclass,
             index: KeyMap::default(),
@@ -43,7 +43,7 @@ impl Trainer {
     }
 
     /// Adds the current weights of `fs` to `scores` (length `nclass`).
-    pub(crate) fn score(&self, fs: &[u32], scores: &mut [f32]) {
+    pub fn score(&self, fs: &[u32], scores: &mut [f32]) {
         for f in fs {
             if let Some(&i) = self.index.get(f) {
                 for e in &self.feats[i as usize].e {
@@ -54,12 +54,12 @@ impl Trainer {
     }
 
     /// One training instance has been seen (advances the averaging clock).
-    pub(crate) fn tick(&mut self) {
+    pub fn tick(&mut self) {
         self.now += 1;
     }
 
     /// Moves weight from `guess` to `truth` on every feature of `fs`.
-    pub(crate) fn update(&mut self, fs: &[u32], truth: u16, guess: u16) {
+    pub fn update(&mut self, fs: &[u32], truth: u16, guess: u16) {
         if truth == guess {
             return;
         }
@@ -101,7 +101,7 @@ impl Trainer {
     /// Writes the averaged weights, quantised to `i16` with one global
     /// scale; entries whose quantised magnitude is below `min_q` are
     /// dropped, and keys left without entries too.
-    pub(crate) fn write_averaged(&self, w: &mut Writer, min_q: i16) {
+    pub fn write_averaged(&self, w: &mut Writer, min_q: i16) {
         let now = f64::from(self.now.max(1));
         let avg =
             |e: &TEntry| ((e.total + f64::from(self.now - e.ts) * f64::from(e.w)) / now) as f32;
@@ -156,8 +156,8 @@ struct Slot {
 
 /// Shipped perceptron weights (see the module docs).
 #[derive(Clone)]
-pub(crate) struct Frozen {
-    pub(crate) nclass: usize,
+pub struct Frozen {
+    pub nclass: usize,
     slots: Vec<Slot>,
     shift: u32,
     classes: Vec<u16>,
@@ -174,7 +174,7 @@ impl std::fmt::Debug for Frozen {
 }
 
 impl Frozen {
-    pub(crate) fn read(r: &mut Reader<'_>) -> Result<Frozen, ModelError> {
+    pub fn read(r: &mut Reader<'_>) -> Result<Frozen, ModelError> {
         let nclass = r.u32()? as usize;
         let _scale = r.f32()?;
         let n = r.count(6)?;
@@ -237,7 +237,7 @@ impl Frozen {
     /// summing, whose branches would otherwise leave the misses nearly
     /// serial.
     #[inline]
-    pub(crate) fn score(&self, fs: &[u32], scores: &mut [i32]) {
+    pub fn score(&self, fs: &[u32], scores: &mut [i32]) {
         const MAX: usize = 64;
         if fs.len() > MAX {
             for chunk in fs.chunks(MAX) {
@@ -285,7 +285,7 @@ impl Frozen {
         }
     }
 
-    pub(crate) fn entries(&self) -> usize {
+    pub fn entries(&self) -> usize {
         self.weights.len()
     }
 }

@@ -19,41 +19,41 @@ pub enum ModelError {
 
 /// Appends little-endian values; [`Writer::finish`] adds the checksum.
 #[derive(Debug)]
-pub(crate) struct Writer {
-    pub(crate) buf: Vec<u8>,
+pub struct Writer {
+    pub buf: Vec<u8>,
 }
 
 impl Writer {
-    pub(crate) fn new(magic: &[u8; 4], format: u32) -> Writer {
+    pub fn new(magic: &[u8; 4], format: u32) -> Writer {
         let mut buf = Vec::with_capacity(1 << 20);
         buf.extend_from_slice(magic);
         buf.extend_from_slice(&format.to_le_bytes());
         Writer { buf }
     }
-    pub(crate) fn u8(&mut self, v: u8) {
+    pub fn u8(&mut self, v: u8) {
         self.buf.push(v);
     }
-    pub(crate) fn u16(&mut self, v: u16) {
+    pub fn u16(&mut self, v: u16) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
-    pub(crate) fn i16(&mut self, v: i16) {
+    pub fn i16(&mut self, v: i16) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
-    pub(crate) fn u32(&mut self, v: u32) {
+    pub fn u32(&mut self, v: u32) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
-    pub(crate) fn u64(&mut self, v: u64) {
+    pub fn u64(&mut self, v: u64) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
-    pub(crate) fn f32(&mut self, v: f32) {
+    pub fn f32(&mut self, v: f32) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
-    pub(crate) fn str(&mut self, s: &str) {
+    pub fn str(&mut self, s: &str) {
         let n = s.len().min(u16::MAX as usize);
         self.u16(n as u16);
         self.buf.extend_from_slice(&s.as_bytes()[..n]);
     }
-    pub(crate) fn finish(mut self) -> Vec<u8> {
+    pub fn finish(mut self) -> Vec<u8> {
         let h = fnv(FNV, &self.buf);
         self.buf.extend_from_slice(&h.to_le_bytes());
         self.buf
@@ -62,7 +62,7 @@ impl Writer {
 
 /// Reads what [`Writer`] wrote; every read is bounds-checked.
 #[derive(Debug)]
-pub(crate) struct Reader<'a> {
+pub struct Reader<'a> {
     b: &'a [u8],
     pos: usize,
     kind: &'static str,
@@ -70,7 +70,7 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// Checks magic, format and checksum.
-    pub(crate) fn open(
+    pub fn open(
         b: &'a [u8],
         magic: &[u8; 4],
         format: u32,
@@ -109,7 +109,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    pub(crate) fn err(&self, reason: impl Into<String>) -> ModelError {
+    pub fn err(&self, reason: impl Into<String>) -> ModelError {
         ModelError::Corrupt {
             kind: self.kind,
             reason: reason.into(),
@@ -124,45 +124,45 @@ impl<'a> Reader<'a> {
         self.pos += n;
         Ok(s)
     }
-    pub(crate) fn u8(&mut self) -> Result<u8, ModelError> {
+    pub fn u8(&mut self) -> Result<u8, ModelError> {
         Ok(self.take(1)?[0])
     }
-    pub(crate) fn u16(&mut self) -> Result<u16, ModelError> {
+    pub fn u16(&mut self) -> Result<u16, ModelError> {
         let s = self.take(2)?;
         Ok(u16::from_le_bytes([s[0], s[1]]))
     }
-    pub(crate) fn i16(&mut self) -> Result<i16, ModelError> {
+    pub fn i16(&mut self) -> Result<i16, ModelError> {
         let s = self.take(2)?;
         Ok(i16::from_le_bytes([s[0], s[1]]))
     }
-    pub(crate) fn u32(&mut self) -> Result<u32, ModelError> {
+    pub fn u32(&mut self) -> Result<u32, ModelError> {
         let s = self.take(4)?;
         Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
     }
-    pub(crate) fn u64(&mut self) -> Result<u64, ModelError> {
+    pub fn u64(&mut self) -> Result<u64, ModelError> {
         let s = self.take(8)?;
         let mut a = [0u8; 8];
         a.copy_from_slice(s);
         Ok(u64::from_le_bytes(a))
     }
-    pub(crate) fn f32(&mut self) -> Result<f32, ModelError> {
+    pub fn f32(&mut self) -> Result<f32, ModelError> {
         Ok(f32::from_bits(self.u32()?))
     }
-    pub(crate) fn str(&mut self) -> Result<String, ModelError> {
+    pub fn str(&mut self) -> Result<String, ModelError> {
         let n = self.u16()? as usize;
         let s = self.take(n)?;
         String::from_utf8(s.to_vec()).map_err(|_| self.err("string is not UTF-8"))
     }
     /// A count of items of at least `min_size` bytes each, checked against
     /// the bytes left (so a corrupt count cannot make us allocate wildly).
-    pub(crate) fn count(&mut self, min_size: usize) -> Result<usize, ModelError> {
+    pub fn count(&mut self, min_size: usize) -> Result<usize, ModelError> {
         let n = self.u32()? as usize;
         if n.saturating_mul(min_size.max(1)) > self.b.len() - self.pos {
             return Err(self.err(format!("count {n} exceeds the file")));
         }
         Ok(n)
     }
-    pub(crate) fn end(&self) -> Result<(), ModelError> {
+    pub fn end(&self) -> Result<(), ModelError> {
         if self.pos != self.b.len() {
             return Err(self.err("trailing bytes"));
         }
