@@ -5,9 +5,11 @@
 //!   features, trained in `f32` and shipped quantised to `i16`;
 //! - [`hash`]: FNV-based feature hashing, a hasher for already-hashed keys
 //!   and a small deterministic RNG for shuffling;
+//! - [`clusters`]: word-cluster ids copied into a model file;
 //! - [`format`]: the binary model files (magic, format version, body,
 //!   FNV-64 checksum) and the typed [`ModelError`] a bad file gives.
 
+pub mod clusters;
 pub mod format;
 pub mod hash;
 pub mod perceptron;

@@ -2,6 +2,7 @@
 //! word clusters, gazetteer matches and document-level casing evidence.
 
 use crate::hash::{fnv, mix, KeyMap, FNV};
+use newsgraph_linear::clusters::WordClusters;
 
 /// Gazetteer categories (bits of a phrase's category mask).
 pub(crate) const N_GAZ: usize = 6;
@@ -29,26 +30,6 @@ pub(crate) fn gaz_token(form: &str) -> String {
 /// Hash of a normalised phrase (tokens' keys joined by single spaces).
 pub(crate) fn phrase_key(norm: &str) -> u64 {
     fnv(FNV ^ 0x0067_617a, norm.as_bytes())
-}
-
-/// Cluster lookup key of a form normalised as `newsgraph_embed::normalize`
-/// does (lowercase, ASCII digits as `0`).
-pub(crate) fn cluster_key(norm: &str) -> u64 {
-    fnv(FNV ^ 0x636c_7573, norm.as_bytes())
-}
-
-/// `newsgraph_embed::normalize`, repeated here so that run time does not
-/// need the embeddings crate.
-pub fn cluster_normalize(form: &str) -> String {
-    let mut s = String::with_capacity(form.len());
-    for c in form.chars() {
-        if c.is_ascii_digit() {
-            s.push('0');
-        } else {
-            s.extend(c.to_lowercase());
-        }
-    }
-    s
 }
 
 /// Word shape: `Xxxx`, `XX`, `x-Xxx`, `dd` (runs of one class longer than
@@ -134,7 +115,7 @@ pub(crate) fn all_caps<S: AsRef<str>>(forms: &[S]) -> bool {
 
 /// Tables the features read.
 pub(crate) struct Tables<'a> {
-    pub(crate) clusters: &'a KeyMap<u64, [u16; 3]>,
+    pub(crate) clusters: &'a WordClusters,
     pub(crate) gaz: &'a KeyMap<u64, u8>,
 }
 
@@ -171,8 +152,7 @@ pub(crate) fn sentence_toks<S: AsRef<str>>(
             pre[k] = fnv(FNV ^ 1, &lb[..p_end]);
             suf[k] = fnv(FNV ^ 2, &lb[s_start..]);
         }
-        let cn = cluster_normalize(form);
-        let cl = tables.clusters.get(&cluster_key(&cn)).copied();
+        let cl = tables.clusters.of_form(form);
         // For hyphenated words (`al-Nujaba`, `Baghdad-based`): the last part.
         let hyph = match lower.rfind('-') {
             Some(p) if p > 0 && p + 1 < lower.len() => fnv(FNV ^ 3, &lower.as_bytes()[p + 1..]),

@@ -9,6 +9,7 @@ use crate::features::{
 use crate::format::{ModelError, Reader, Writer};
 use crate::hash::KeyMap;
 use crate::perceptron::Frozen;
+use newsgraph_linear::clusters::WordClusters;
 
 pub(crate) const MAGIC: &[u8; 4] = b"NGNE";
 /// Version of the NER model file format.
@@ -395,7 +396,7 @@ pub(crate) fn decode_doc<S: AsRef<str>>(
 /// A loaded NER model.
 #[derive(Clone)]
 pub struct NerModel {
-    pub(crate) clusters: KeyMap<u64, [u16; 3]>,
+    pub(crate) clusters: WordClusters,
     pub(crate) gaz: KeyMap<u64, u8>,
     pub(crate) weights: Frozen,
     size: usize,
@@ -423,20 +424,8 @@ impl Scorer for &Frozen {
 }
 
 /// Writes the tables of a model; the caller appends the weights.
-pub(crate) fn write_tables(
-    w: &mut Writer,
-    clusters: &KeyMap<u64, [u16; 3]>,
-    gaz: &KeyMap<u64, u8>,
-) {
-    let mut cl: Vec<(u64, [u16; 3])> = clusters.iter().map(|(k, v)| (*k, *v)).collect();
-    cl.sort_unstable();
-    w.u32(cl.len() as u32);
-    for (k, v) in cl {
-        w.u64(k);
-        for x in v {
-            w.u16(x);
-        }
-    }
+pub(crate) fn write_tables(w: &mut Writer, clusters: &WordClusters, gaz: &KeyMap<u64, u8>) {
+    clusters.write(w);
     let mut gz: Vec<(u64, u8)> = gaz.iter().map(|(k, v)| (*k, *v)).collect();
     gz.sort_unstable();
     w.u32(gz.len() as u32);
@@ -450,13 +439,7 @@ impl NerModel {
     /// Parses a model file (`NGNE`, format, tables, weights, checksum).
     pub fn from_bytes(b: &[u8]) -> Result<NerModel, ModelError> {
         let mut r = Reader::open(b, MAGIC, NER_FORMAT, KIND)?;
-        let n = r.count(14)?;
-        let mut clusters = KeyMap::default();
-        clusters.reserve(n);
-        for _ in 0..n {
-            let k = r.u64()?;
-            clusters.insert(k, [r.u16()?, r.u16()?, r.u16()?]);
-        }
+        let clusters = WordClusters::read(&mut r)?;
         let n = r.count(9)?;
         let mut gaz = KeyMap::default();
         gaz.reserve(n);

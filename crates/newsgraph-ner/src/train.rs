@@ -4,8 +4,8 @@
 //! with the best dev F1 kept.
 
 use crate::features::{
-    cluster_key, gaz_token, phrase_key, Tables, GAZ_AGENT, GAZ_COUNTRY, GAZ_COUNTRY_ALIAS,
-    GAZ_NORP, GAZ_ORG, GAZ_PERSON,
+    gaz_token, phrase_key, Tables, GAZ_AGENT, GAZ_COUNTRY, GAZ_COUNTRY_ALIAS, GAZ_NORP, GAZ_ORG,
+    GAZ_PERSON,
 };
 use crate::format::Writer;
 use crate::hash::{KeyMap, Rng};
@@ -15,6 +15,7 @@ use crate::model::{
 };
 use crate::perceptron::Trainer;
 use crate::NORP_WORDS;
+use newsgraph_linear::clusters::WordClusters;
 
 /// One sentence of a training or dev document: forms and BIO tags.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -153,11 +154,8 @@ impl Scorer for TrainScorer {
     }
 }
 
-fn tables_of(opts: &TrainOptions) -> (KeyMap<u64, [u16; 3]>, KeyMap<u64, u8>) {
-    let mut clusters = KeyMap::default();
-    for (w, c) in &opts.clusters {
-        clusters.insert(cluster_key(w), *c);
-    }
+fn tables_of(opts: &TrainOptions) -> (WordClusters, KeyMap<u64, u8>) {
+    let clusters = WordClusters::from_pairs(&opts.clusters);
     let mut gaz: KeyMap<u64, u8> = KeyMap::default();
     for (p, bits) in &opts.gazetteer {
         // Phrases are stored under the keys run time builds: each word's

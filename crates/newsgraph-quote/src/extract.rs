@@ -2,7 +2,12 @@
 //! mixed), then reported speech from the parse (indirect).
 
 use crate::lexicon::{CueClass, Lexicon};
-use newsgraph_core::{Diagnostic, Document, Quote, QuoteDir, QuoteKind, Span, TokenKind};
+use learned::AttributionModel;
+
+pub(crate) mod learned;
+use newsgraph_core::{
+    Diagnostic, Document, EntityType, Quote, QuoteDir, QuoteKind, Span, TokenKind,
+};
 
 /// At most this many tokens between a closing mark and a cue after it
 /// (`,” Nujaba spokesman, Nasr al-Shammari, told …`).
@@ -126,78 +131,111 @@ pub(crate) fn extract(
     lex: &Lexicon,
     version: &str,
     stances: bool,
+    model: Option<&AttributionModel>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Quote> {
-    let n = doc.tokens.len();
-    if n == 0 || doc.sentences.is_empty() {
+    let Some((cx, regions)) = Ctx::build(doc, lex, diags) else {
         return Vec::new();
-    }
-    let mut sent_of = vec![usize::MAX; n];
-    for (si, s) in doc.sentences.iter().enumerate() {
-        for t in s.token_range() {
-            if t < n {
-                sent_of[t] = si;
-            }
-        }
-    }
-    let lower = doc
-        .tokens
-        .iter()
-        .map(|t| t.span.slice(&doc.text).to_lowercase())
-        .collect();
-    let have_words = doc.words.len() == n;
-    let tagged = have_words && doc.words.iter().any(|w| !w.upos.is_empty());
-    let parsed = have_words && doc.words.iter().any(|w| !w.deprel.is_empty());
-    let mut children = vec![Vec::new(); if parsed { n } else { 0 }];
-    if parsed {
-        for (i, w) in doc.words.iter().enumerate() {
-            if let Some(h) = w.head {
-                if (h as usize) < n && h as usize != i {
-                    children[h as usize].push(i);
-                }
-            }
-        }
-    }
-    let mut cx = Ctx {
-        doc,
-        lex,
-        lower,
-        sent_of,
-        tagged,
-        parsed,
-        children,
-        quoted: vec![false; n],
-        double: vec![false; n],
     };
-    let (mut regions, unbalanced) = find_regions(&cx);
-    for r in &mut regions {
-        if r.close.is_none() {
-            split_unclosed(&cx, r);
-        }
-    }
-    if unbalanced > 0 {
-        diags.push(Diagnostic::info(
-            "quote",
-            "unbalanced-quotes",
-            format!("{unbalanced} quotation mark(s) without a partner; the quote ends at its line"),
-        ));
-    }
-    for r in &regions {
-        let end = r.close.unwrap_or(r.last);
-        let double = cx.text(r.open) != "‘";
-        for k in r.open..=end.min(n - 1) {
-            cx.quoted[k] = true;
-            cx.double[k] |= double;
-        }
-    }
     let mut cands: Vec<(Quote, u8)> = Vec::new();
     direct_quotes(&cx, &regions, version, &mut cands);
     if cx.parsed {
         indirect_quotes(&cx, version, stances, &mut cands);
     }
     according_to(&cx, version, &mut cands);
+    speaker_labels(&cx, version, &mut cands);
+    if let Some(model) = model.filter(|_| cx.parsed) {
+        // The rules above win where they overlap; the model fills the gaps
+        // (the cues and constructions no rule covers).
+        learned::attributions(&cx, model, version, &mut cands);
+    }
     choose(cands)
 }
+
+impl<'a> Ctx<'a> {
+    /// The context over a segmented document, with its quotation regions
+    /// found and marked; `None` for a document without tokens or sentences.
+    fn build(
+        doc: &'a Document,
+        lex: &'a Lexicon,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<(Ctx<'a>, Vec<Region>)> {
+        let n = doc.tokens.len();
+        if n == 0 || doc.sentences.is_empty() {
+            return None;
+        }
+        let mut sent_of = vec![usize::MAX; n];
+        for (si, s) in doc.sentences.iter().enumerate() {
+            for t in s.token_range() {
+                if t < n {
+                    sent_of[t] = si;
+                }
+            }
+        }
+        let lower = doc
+            .tokens
+            .iter()
+            .map(|t| t.span.slice(&doc.text).to_lowercase())
+            .collect();
+        let have_words = doc.words.len() == n;
+        let tagged = have_words && doc.words.iter().any(|w| !w.upos.is_empty());
+        let parsed = have_words && doc.words.iter().any(|w| !w.deprel.is_empty());
+        let mut children = vec![Vec::new(); if parsed { n } else { 0 }];
+        if parsed {
+            for (i, w) in doc.words.iter().enumerate() {
+                if let Some(h) = w.head {
+                    if (h as usize) < n && h as usize != i {
+                        children[h as usize].push(i);
+                    }
+                }
+            }
+        }
+        let mut cx = Ctx {
+            doc,
+            lex,
+            lower,
+            sent_of,
+            tagged,
+            parsed,
+            children,
+            quoted: vec![false; n],
+            double: vec![false; n],
+        };
+        let (mut regions, unbalanced) = find_regions(&cx);
+        for r in &mut regions {
+            if r.close.is_none() {
+                split_unclosed(&cx, r);
+            }
+        }
+        if unbalanced > 0 {
+            diags.push(Diagnostic::info(
+                "quote",
+                "unbalanced-quotes",
+                format!(
+                    "{unbalanced} quotation mark(s) without a partner; the quote ends at its line"
+                ),
+            ));
+        }
+        for r in &regions {
+            let end = r.close.unwrap_or(r.last);
+            let double = cx.text(r.open) != "‘";
+            for k in r.open..=end.min(n - 1) {
+                cx.quoted[k] = true;
+                cx.double[k] |= double;
+            }
+        }
+        Some((cx, regions))
+    }
+}
+
+/// Candidate priorities (lower wins an overlap): a transcript's speaker
+/// label, then quotation marks, then the parse's reported speech, then
+/// `according to`, then the learned model.
+const PRIORITY_LABEL: u8 = 0;
+const PRIORITY_MARKS: u8 = 1;
+const PRIORITY_PARSE: u8 = 2;
+const PRIORITY_ACCORDING: u8 = 3;
+const PRIORITY_LEARNED: u8 = 4;
 
 /// Keeps the best non-overlapping candidates (lower priority number first,
 /// then longer content), sorted by content span.
@@ -208,7 +246,8 @@ fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
         let clash = kept.iter().any(|(k, kp)| {
             let inter = overlap(k.content, q.content);
             // Reported speech never overlaps quoted words of a quote.
-            inter > 0 && (*kp == 0 || inter * 2 >= q.content.len().min(k.content.len()))
+            inter > 0
+                && (*kp <= PRIORITY_MARKS || inter * 2 >= q.content.len().min(k.content.len()))
         });
         if !clash {
             kept.push((q, p));
@@ -899,7 +938,10 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
         } else {
             QuoteKind::Direct
         };
-        out.push((make_quote(cx, kind, content, &f.attr, version), 0));
+        out.push((
+            make_quote(cx, kind, content, &f.attr, version),
+            PRIORITY_MARKS,
+        ));
     }
 }
 
@@ -962,7 +1004,12 @@ fn attr_after(cx: &Ctx<'_>, range: std::ops::Range<usize>) -> Attr {
             && (n < POST_CUE_WINDOW
                 || (cx.parsed && cx.subject(k).is_some_and(|s| range.start <= s && s < k)))
     }) else {
-        return according_in(cx, range);
+        let a = according_in(cx, range.clone());
+        return if a.found() {
+            a
+        } else {
+            dash_signature(cx, range.start)
+        };
     };
     // A cue after a full clause of its own (`…,” he said, adding that the
     // plan …` is fine; `…” as the crowd cheered and he said` is not ours).
@@ -1113,6 +1160,146 @@ fn according_in(cx: &Ctx<'_>, range: std::ops::Range<usize>) -> Attr {
     Attr::default()
 }
 
+/// `“…” ― Sonya Herridge` (a vox-pop or epigraph signed after the quote):
+/// a dash right after the closing mark, then a name that ends its line.
+/// The dash is the cue, the name the speaker.
+fn dash_signature(cx: &Ctx<'_>, start: usize) -> Attr {
+    let n = cx.lower.len();
+    if start >= n || !matches!(cx.text(start), "―" | "—" | "–" | "--") {
+        return Attr::default();
+    }
+    if start > 0 && cx.between(start - 1, start).contains('\n') {
+        return Attr::default();
+    }
+    let mut hi = start;
+    let mut k = start + 1;
+    while k < n && k <= start + MAX_SURFACE_SPEAKER {
+        if cx.between(k - 1, k).contains('\n') && k > start + 1 {
+            break;
+        }
+        let t = cx.text(k);
+        let name_word = cx.is_word(k)
+            && (t.chars().next().is_some_and(char::is_uppercase)
+                || matches!(
+                    t,
+                    "de" | "la" | "del" | "van" | "von" | "da" | "al" | "bin" | "ibn"
+                ));
+        if name_word || (matches!(t, "." | "-") && hi > start) {
+            hi = k;
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    let line_ends =
+        k >= n || cx.between(k - 1, k).contains('\n') || matches!(cx.text(k), "(" | "," | "@");
+    if hi == start
+        || !line_ends
+        || !cx
+            .text(start + 1)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    {
+        return Attr::default();
+    }
+    let hi = if cx.text(hi) == "." || cx.text(hi) == "-" {
+        hi - 1
+    } else {
+        hi
+    };
+    Attr {
+        cue: Some((start, start)),
+        speaker: Some((start + 1, hi)),
+        addressee: None,
+    }
+}
+
+/// Transcripts and interviews: `PENCE: Well, look, …` — a paragraph that
+/// opens with a speaker label (a name in capitals, or one the entity stage
+/// found) and a colon is the labelled speaker's words, to the paragraph's
+/// end.
+fn speaker_labels(cx: &Ctx<'_>, version: &str, out: &mut Vec<(Quote, u8)>) {
+    const MAX_LABEL: usize = 4;
+    let toks = &cx.doc.tokens;
+    let n = toks.len();
+    let mut labelled: Vec<(Quote, bool)> = Vec::new();
+    for p in &cx.doc.paragraphs {
+        let mut first = toks.partition_point(|t| t.span.end <= p.span.start);
+        let end = toks.partition_point(|t| t.span.start < p.span.end).min(n);
+        // `"WALLACE: …` (a transcript printed as one long quotation).
+        if first < end && mark_of(cx.text(first)).is_some() {
+            first += 1;
+        }
+        let Some(colon) = (first..end.min(first + MAX_LABEL + 1)).find(|&k| cx.text(k) == ":")
+        else {
+            continue;
+        };
+        if colon == first {
+            continue;
+        }
+        let label = first..colon;
+        let words_ok = label.clone().all(|k| {
+            let t = cx.text(k);
+            cx.is_word(k)
+                && t.chars().next().is_some_and(char::is_uppercase)
+                && !cx.lex.not_speakers.contains(&cx.lower[k])
+        }) || label.clone().all(|k| matches!(cx.text(k), "." | "-"));
+        if !words_ok {
+            continue;
+        }
+        let all_caps = label.clone().filter(|&k| cx.is_word(k)).all(|k| {
+            let t = cx.text(k);
+            t.chars().count() >= 2 && t.chars().all(|c| !c.is_lowercase())
+        });
+        let place = cx.doc.entities.iter().any(|e| {
+            e.entity_type == EntityType::Loc
+                && e.mentions.iter().any(|m| {
+                    m.span.start < toks[colon - 1].span.end && toks[first].span.start < m.span.end
+                })
+        });
+        if place {
+            continue;
+        }
+        let named = cx.doc.entities.iter().any(|e| {
+            matches!(e.entity_type, EntityType::Person | EntityType::Org)
+                && e.mentions.iter().any(|m| {
+                    m.span.start <= toks[first].span.start && toks[colon - 1].span.end <= m.span.end
+                })
+        });
+        if !(all_caps || named) {
+            continue;
+        }
+        // As for quotation marks: the words with their final punctuation.
+        let Some((lo, hi)) = cx
+            .trim_punct(colon + 1, end.saturating_sub(1))
+            .and_then(|(lo, _)| cx.trim_punct_edges(lo, end.saturating_sub(1)))
+        else {
+            continue;
+        };
+        if (lo..=hi).filter(|&k| cx.is_word(k)).count() < 3 {
+            continue;
+        }
+        let attr = Attr {
+            cue: Some((colon, colon)),
+            speaker: Some((first, colon - 1)),
+            addressee: None,
+        };
+        let q = make_quote(cx, QuoteKind::Direct, cx.span(lo, hi), &attr, version);
+        labelled.push((q, named));
+    }
+    // Capitals alone make a label only in a transcript (two labels or
+    // more): a lone `BEIRUT: …` is a dateline.
+    let named_only = labelled.iter().filter(|(_, named)| !named).count() < 2;
+    for (q, named) in labelled {
+        if named || !named_only {
+            // Before the marks' own candidates: a transcript often prints
+            // every turn as a paragraph of one long quotation.
+            out.push((q, PRIORITY_LABEL));
+        }
+    }
+}
+
 /// Length in tokens of a cue phrase starting at `k`.
 fn phrase_at(cx: &Ctx<'_>, k: usize) -> Option<usize> {
     cx.lex.phrases.iter().find_map(|p| {
@@ -1248,8 +1435,11 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
             addressee: cx.addressee(c),
         };
         let content = cx.span(lo, hi);
-        // Mixed quotes from the marks take precedence (priority 0).
-        out.push((make_quote(cx, kind, content, &attr, version), 1));
+        // Mixed quotes from the marks take precedence.
+        out.push((
+            make_quote(cx, kind, content, &attr, version),
+            PRIORITY_PARSE,
+        ));
     }
 }
 
@@ -1411,7 +1601,10 @@ fn according_to(cx: &Ctx<'_>, version: &str, out: &mut Vec<(Quote, u8)>) {
                     speaker: Some((slo, shi)),
                     addressee: None,
                 };
-                out.push((make_quote(cx, kind, cx.span(lo, hi), &attr, version), 2));
+                out.push((
+                    make_quote(cx, kind, cx.span(lo, hi), &attr, version),
+                    PRIORITY_ACCORDING,
+                ));
             }
         }
         k += len;

@@ -28,6 +28,8 @@ struct Raw {
     channels: Vec<String>,
     #[serde(default)]
     stance: Vec<String>,
+    #[serde(default)]
+    not_speakers: Vec<String>,
 }
 
 /// A parsed cue lexicon.
@@ -45,6 +47,9 @@ pub struct Lexicon {
     /// Lemmas of stance verbs (`criticize`, `call for`, `support`), used
     /// only when stances are on: their complements are attributed content.
     pub stance: BTreeSet<String>,
+    /// Words that make a paragraph-initial `Label:` no speaker label
+    /// (`Photo:`, `UPDATE:`), lower case.
+    pub not_speakers: BTreeSet<String>,
 }
 
 /// The lexicon shipped with the crate.
@@ -96,6 +101,7 @@ impl Lexicon {
                 .collect(),
             channels: raw.channels.iter().map(|s| s.to_lowercase()).collect(),
             stance: raw.stance.iter().map(|s| s.to_lowercase()).collect(),
+            not_speakers: raw.not_speakers.iter().map(|s| s.to_lowercase()).collect(),
         })
     }
 

@@ -39,7 +39,12 @@ mod resolve;
 #[cfg(test)]
 mod tests;
 
+pub use extract::learned::{
+    train_attributions, AttributionModel, AttributionTrainOptions, AttributionTrainReport,
+    GoldAttribution, ATTRIBUTION_FORMAT,
+};
 pub use lexicon::{CueClass, Lexicon};
+pub use newsgraph_linear::ModelError;
 
 use newsgraph_core::{Annotator, Diagnostic, Document};
 use std::sync::{Arc, OnceLock};
@@ -52,6 +57,8 @@ pub const CODE_VERSION: &str = "quote-0.1.0";
 pub enum QuoteError {
     #[error("cue lexicon is not valid: {0}")]
     Lexicon(String),
+    #[error("attribution model: {0}")]
+    Model(#[from] ModelError),
 }
 
 static EMBEDDED: OnceLock<Result<Arc<Lexicon>, QuoteError>> = OnceLock::new();
@@ -63,12 +70,33 @@ pub fn embedded_lexicon() -> Result<Arc<Lexicon>, QuoteError> {
         .clone()
 }
 
+/// The attribution model shipped in the binary (`models/quotes.bin`,
+/// `newsgraph train quotes`). An empty file (a checkout bootstrapping its
+/// first model) means no model: the rules alone.
+static MODEL_BYTES: &[u8] = include_bytes!("../../../models/quotes.bin");
+static EMBEDDED_MODEL: OnceLock<Result<Option<Arc<AttributionModel>>, ModelError>> =
+    OnceLock::new();
+
+/// The embedded attribution model, read once per process.
+pub fn embedded_model() -> Result<Option<Arc<AttributionModel>>, QuoteError> {
+    EMBEDDED_MODEL
+        .get_or_init(|| {
+            if MODEL_BYTES.is_empty() {
+                return Ok(None);
+            }
+            AttributionModel::from_bytes(MODEL_BYTES).map(|m| Some(Arc::new(m)))
+        })
+        .clone()
+        .map_err(QuoteError::from)
+}
+
 /// Builds a [`Quotes`] stage.
 #[derive(Debug, Default)]
 pub struct QuoteBuilder {
     lexicon: Option<String>,
     resolve: Option<bool>,
     stances: bool,
+    model: Option<Option<Arc<AttributionModel>>>,
 }
 
 impl QuoteBuilder {
@@ -98,12 +126,27 @@ impl QuoteBuilder {
         self
     }
 
+    /// Uses this attribution model (`None`: the rules alone) instead of the
+    /// embedded one.
+    pub fn attribution_model(mut self, model: Option<Arc<AttributionModel>>) -> QuoteBuilder {
+        self.model = Some(model);
+        self
+    }
+
     pub fn build(self) -> Result<Quotes, QuoteError> {
         let lexicon = match self.lexicon {
             Some(t) => Arc::new(Lexicon::from_toml(&t)?),
             None => embedded_lexicon()?,
         };
+        let model = match self.model {
+            Some(m) => m,
+            None => embedded_model()?,
+        };
         let mut version = format!("{CODE_VERSION}+{}", lexicon.version);
+        if let Some(m) = &model {
+            version.push('+');
+            version.push_str(m.stamp());
+        }
         if self.stances {
             version.push_str("+stances");
         }
@@ -112,6 +155,7 @@ impl QuoteBuilder {
             version,
             resolve: self.resolve.unwrap_or(true),
             stances: self.stances,
+            model,
         })
     }
 }
@@ -123,6 +167,7 @@ pub struct Quotes {
     version: String,
     resolve: bool,
     stances: bool,
+    model: Option<Arc<AttributionModel>>,
 }
 
 impl Quotes {
@@ -154,8 +199,14 @@ impl Annotator for Quotes {
                 "document is not segmented; no quotes extracted",
             ));
         }
-        let mut quotes =
-            extract::extract(doc, &self.lexicon, &self.version, self.stances, &mut diags);
+        let mut quotes = extract::extract(
+            doc,
+            &self.lexicon,
+            &self.version,
+            self.stances,
+            self.model.as_deref(),
+            &mut diags,
+        );
         resolve::link_speakers(doc, &mut quotes, self.resolve);
         resolve::add_speaker_mentions(doc, &quotes);
         doc.quotes = quotes;

@@ -367,3 +367,203 @@ fn missing_closing_mark_ends_at_the_attribution() {
         assert_eq!(got[0].2, "the spokesman");
     }
 }
+
+#[test]
+fn dash_signature_after_the_quote_names_the_speaker() {
+    let text = "Voices\n\n“Prices keep rising and nobody listens to us.” ― Maria Lopez\n\n\
+                “The buses never come on time.” — Tom Okafor (@tokafor)\n";
+    for got in both(text) {
+        assert_eq!(
+            got,
+            vec![
+                q(
+                    QuoteKind::Direct,
+                    "Prices keep rising and nobody listens to us.",
+                    "Maria Lopez",
+                    "―"
+                ),
+                q(
+                    QuoteKind::Direct,
+                    "The buses never come on time.",
+                    "Tom Okafor",
+                    "—"
+                ),
+            ]
+        );
+    }
+}
+
+#[test]
+fn transcript_speaker_labels_attribute_whole_paragraphs() {
+    // Each turn opens a quotation that the next paragraph repeats: the
+    // labels, not the marks, say who speaks.
+    let text =
+        "Partial transcript:\n\n\"HOST: Let us start with the news on the budget tonight.\n\n\
+                \"SENATOR: Well, look, the committee will vote on it next week.\n";
+    for got in both(text) {
+        assert_eq!(
+            got,
+            vec![
+                q(
+                    QuoteKind::Direct,
+                    "Let us start with the news on the budget tonight.",
+                    "HOST",
+                    ":"
+                ),
+                q(
+                    QuoteKind::Direct,
+                    "Well, look, the committee will vote on it next week.",
+                    "SENATOR",
+                    ":"
+                ),
+            ]
+        );
+    }
+}
+
+#[test]
+fn lone_capitals_label_and_photo_label_are_not_speakers() {
+    // A dateline with a colon, and labels from the stoplist.
+    let text = "BEIRUT: Heavy rain flooded the southern suburbs on Monday night.\n\n\
+                Photo: Rescue workers search the rubble of the old market.\n\n\
+                UPDATE: The road to the airport has been reopened to traffic.\n";
+    for got in both(text) {
+        assert!(got.is_empty(), "{got:?}");
+    }
+}
+
+/// A lexicon without cues: only the learned model can attribute.
+const EMPTY_LEXICON: &str = r#"
+version = "cues-none"
+speech = []
+belief = []
+direct_only = []
+irregular = []
+phrases = []
+addressee_verbs = []
+channels = []
+"#;
+
+/// Invented training articles: `<source> <cue> that <content>.` with the
+/// gold spans of each part.
+fn invented_corpus() -> Vec<(Document, Vec<GoldAttribution>)> {
+    let sources = [
+        "The mayor",
+        "Officials",
+        "The company",
+        "A spokeswoman",
+        "Residents",
+    ];
+    let cues = ["insisted", "maintained", "contended", "alleged"];
+    let contents = [
+        "the bridge was safe",
+        "the vote had been rigged",
+        "prices would fall next year",
+        "the police had arrived late",
+    ];
+    let mut out = Vec::new();
+    for (i, s) in sources.iter().enumerate() {
+        let mut text = String::new();
+        let mut gold = Vec::new();
+        for (j, c) in cues.iter().enumerate() {
+            let content = contents[(i + j) % contents.len()];
+            let start = text.len();
+            text.push_str(&format!("{s} {c} that {content}. "));
+            let span = |off: usize, len: usize| Span::new(start + off, start + off + len);
+            gold.push(GoldAttribution {
+                source: vec![span(0, s.len())],
+                cue: vec![span(s.len() + 1, c.len())],
+                content: vec![span(s.len() + c.len() + 7, content.len())],
+            });
+            text.push_str("The weather was mild and the streets were quiet. ");
+        }
+        out.push((parsed(&text), gold));
+    }
+    out
+}
+
+#[test]
+fn attribution_model_learns_cues_deterministically_and_round_trips() {
+    let docs = invented_corpus();
+    let lex = Lexicon::from_toml(EMPTY_LEXICON).unwrap();
+    let opts = AttributionTrainOptions::default();
+    let (bytes, report) = train_attributions(&docs, &lex, &opts, |_, _, _| {});
+    assert_eq!(report.documents, 5);
+    assert_eq!(report.attributions, 20);
+    assert_eq!(report.unaligned_cues, 0);
+    let (again, _) = train_attributions(&docs, &lex, &opts, |_, _, _| {});
+    assert_eq!(bytes, again, "training is deterministic");
+    let model = AttributionModel::from_bytes(&bytes).unwrap();
+    assert!(model.stamp().starts_with("attribution-"));
+    // Rules alone (empty lexicon) find nothing; with the model, the cue it
+    // learned attributes a new sentence.
+    let text = "The minister insisted that the talks would resume. The weather was mild.";
+    let rules = QuoteBuilder::new()
+        .lexicon_toml(EMPTY_LEXICON)
+        .attribution_model(None)
+        .build()
+        .unwrap();
+    let mut doc = parsed(text);
+    rules.run(&mut doc);
+    assert!(doc.quotes.is_empty(), "{:?}", doc.quotes);
+    let learned = QuoteBuilder::new()
+        .lexicon_toml(EMPTY_LEXICON)
+        .attribution_model(Some(Arc::new(model)))
+        .build()
+        .unwrap();
+    assert!(learned.version().contains("+attribution-"));
+    let mut doc = parsed(text);
+    learned.run(&mut doc);
+    let got: Vec<(String, String, String)> = doc
+        .quotes
+        .iter()
+        .map(|q| {
+            let s = |x: Option<Span>| x.map_or(String::new(), |x| doc.slice(x).to_string());
+            (doc.slice(q.content).to_string(), s(q.speaker), s(q.cue))
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![(
+            "the talks would resume".to_string(),
+            "The minister".to_string(),
+            "insisted".to_string()
+        )]
+    );
+}
+
+#[test]
+fn attribution_model_rejects_bad_files() {
+    assert!(AttributionModel::from_bytes(b"").is_err());
+    assert!(AttributionModel::from_bytes(b"NGQA\x01\0\0\0garbage-garbage").is_err());
+    let docs = invented_corpus();
+    let lex = Lexicon::from_toml(EMPTY_LEXICON).unwrap();
+    let (mut bytes, _) = train_attributions(
+        &docs,
+        &lex,
+        &AttributionTrainOptions::default(),
+        |_, _, _| {},
+    );
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    assert!(matches!(
+        AttributionModel::from_bytes(&bytes),
+        Err(ModelError::Corrupt { .. })
+    ));
+}
+
+#[test]
+fn shipped_model_attributes_cues_outside_the_lexicon() {
+    // `shows` and `downplayed` are in no cue list: the model learned them.
+    let text = "A new poll shows the governor leading the race by six points.";
+    let got = quotes(&mut parsed(text));
+    assert_eq!(
+        got,
+        vec![q(
+            QuoteKind::Indirect,
+            "the governor leading the race by six points",
+            "A new poll",
+            "shows"
+        )]
+    );
+}

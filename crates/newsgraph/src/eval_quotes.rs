@@ -29,6 +29,12 @@ pub struct QuoteEvalArgs {
     /// PolNeAR does (see `QuoteBuilder::stances`).
     #[arg(long)]
     pub stances: bool,
+    /// Use this attribution model (`newsgraph train quotes`) instead of the embedded one.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_model")]
+    pub model: Option<PathBuf>,
+    /// Without the attribution model: the rules alone.
+    #[arg(long)]
+    pub no_model: bool,
     /// Print every predicted quote and every gold attribution, per document, on stderr.
     #[arg(long)]
     pub dump: bool,
@@ -74,12 +80,16 @@ fn stages(args: &QuoteEvalArgs) -> anyhow::Result<Vec<Box<dyn Annotator>>> {
             );
         }
     }
-    v.push(Box::new(
-        newsgraph_quote::QuoteBuilder::new()
-            .stances(stances)
-            .build()
-            .context("quote stage")?,
-    ));
+    let mut quotes = newsgraph_quote::QuoteBuilder::new().stances(stances);
+    if args.no_model {
+        quotes = quotes.attribution_model(None);
+    } else if let Some(p) = &args.model {
+        let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
+        let model = newsgraph_quote::AttributionModel::from_bytes(&bytes)
+            .with_context(|| format!("{}", p.display()))?;
+        quotes = quotes.attribution_model(Some(std::sync::Arc::new(model)));
+    }
+    v.push(Box::new(quotes.build().context("quote stage")?));
     Ok(v)
 }
 
@@ -140,9 +150,10 @@ fn dump(d: &q::BratDoc, doc: &newsgraph_core::Document, gold: &[q::GoldAttributi
         let src: Vec<&str> = g.source.iter().map(|s| doc.slice(*s)).collect();
         let cue: Vec<&str> = g.cue.iter().map(|s| doc.slice(*s)).collect();
         eprintln!(
-            "  gold {}-{} [{}] <{}> {}",
+            "  gold {}-{} @{} [{}] <{}> {}",
             g.content.first().map_or(0, |s| s.start),
             g.content.last().map_or(0, |s| s.end),
+            g.cue.first().map_or(0, |s| s.start),
             src.join(" "),
             cue.join(" "),
             short(&c.join(" | "))
@@ -150,9 +161,10 @@ fn dump(d: &q::BratDoc, doc: &newsgraph_core::Document, gold: &[q::GoldAttributi
     }
     for qt in &doc.quotes {
         eprintln!(
-            "  pred {}-{} {:?} [{}] <{}> {}",
+            "  pred {}-{} @{} {:?} [{}] <{}> {}",
             qt.content.start,
             qt.content.end,
+            qt.cue.map_or(0, |s| s.start),
             qt.kind,
             qt.speaker.map_or("", |s| doc.slice(s)),
             qt.cue.map_or("", |s| doc.slice(s)),
@@ -213,4 +225,146 @@ fn seed_eval(args: &QuoteEvalArgs, expected: &PathBuf) -> anyhow::Result<ExitCod
     } else {
         ExitCode::from(3)
     })
+}
+
+#[derive(Args, Debug)]
+pub struct QuoteTrainArgs {
+    /// PolNeAR-style training folders or articles (as for `eval quotes`; never a test split).
+    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    pub train: Vec<PathBuf>,
+    /// Folders scored with the new model after training (`eval quotes`'s table); optional.
+    #[arg(long, num_args = 1.., value_name = "PATH")]
+    pub dev: Vec<PathBuf>,
+    /// Word clusters to copy into the model as features (`newsgraph train embeddings`).
+    #[arg(long, value_name = "FILE")]
+    pub embeddings: Option<PathBuf>,
+    /// Where to write the model.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = newsgraph_quote::AttributionTrainOptions::default().epochs)]
+    pub epochs: usize,
+    /// Cue score margin (quantised units) a word must exceed to be taken as a cue.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub threshold: i32,
+}
+
+/// Whether a path lies in a held-out test split (a `test` folder, as PolNeAR's, or a
+/// `*-test.*` / `*_test.*` file).
+fn is_test_path(p: &std::path::Path) -> bool {
+    let lower = |c: &std::ffi::OsStr| c.to_string_lossy().to_ascii_lowercase();
+    p.components().any(|c| lower(c.as_os_str()) == "test")
+        || p.file_name()
+            .map(lower)
+            .is_some_and(|f| f.contains("-test.") || f.contains("_test."))
+}
+
+/// `newsgraph train quotes`: the attribution model (`models/quotes.bin`).
+pub fn train(a: &QuoteTrainArgs) -> anyhow::Result<ExitCode> {
+    use rayon::prelude::*;
+    let docs = q::find_brat_docs(&a.train)?;
+    if let Some(d) = docs
+        .iter()
+        .find(|d| is_test_path(&d.text) || is_test_path(&d.ann))
+    {
+        anyhow::bail!(
+            "{}: refusing to use a test split for training",
+            d.text.display()
+        );
+    }
+    if let Some(p) = a.dev.iter().find(|p| is_test_path(p)) {
+        anyhow::bail!(
+            "{}: refusing to use a test split for model selection",
+            p.display()
+        );
+    }
+    let started = std::time::Instant::now();
+    let mut stages: Vec<Box<dyn Annotator>> =
+        vec![Box::new(newsgraph_segment::SegmenterBuilder::new().build())];
+    stages.extend(newsgraph_pipeline::syntax_stages());
+    stages.extend(
+        newsgraph_pipeline::extraction_stages()
+            .into_iter()
+            .filter(|s| s.name() != "quote"),
+    );
+    let prepared: Vec<(
+        newsgraph_core::Document,
+        Vec<newsgraph_quote::GoldAttribution>,
+    )> = docs
+        .par_iter()
+        .map(|d| -> anyhow::Result<_> {
+            let read = |p: &std::path::Path| {
+                std::fs::read_to_string(p).with_context(|| format!("{}: cannot read", p.display()))
+            };
+            let text = read(&d.text)?;
+            let gold = q::read_brat(&text, &read(&d.ann)?)
+                .into_iter()
+                .map(|g| newsgraph_quote::GoldAttribution {
+                    cue: g.cue,
+                    content: g.content,
+                    source: g.source,
+                })
+                .collect();
+            let mut doc = newsgraph_core::Document::from_text(text);
+            for s in &stages {
+                s.run(&mut doc);
+            }
+            Ok((doc, gold))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    eprintln!(
+        "{} training articles parsed in {:.1} s",
+        prepared.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let mut opts = newsgraph_quote::AttributionTrainOptions {
+        epochs: a.epochs,
+        threshold: a.threshold,
+        ..Default::default()
+    };
+    if let Some(p) = &a.embeddings {
+        let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
+        let emb = newsgraph_embed::Embeddings::from_bytes(&bytes)
+            .with_context(|| format!("{}", p.display()))?;
+        opts.clusters = (0..emb.len() as u32)
+            .map(|id| (emb.word(id).to_string(), emb.clusters(id)))
+            .collect();
+    }
+    let lex = newsgraph_quote::embedded_lexicon().context("cue lexicon")?;
+    let (bytes, report) =
+        newsgraph_quote::train_attributions(&prepared, &lex, &opts, |epoch, cue, role| {
+            eprintln!("epoch {epoch}: training accuracy cue {cue:.2} %, roles {role:.2} %")
+        });
+    eprintln!(
+        "{} articles, {} attributions ({} without a cue word to learn from), {} cue candidates, {} role instances",
+        report.documents,
+        report.attributions,
+        report.unaligned_cues,
+        report.cue_candidates,
+        report.role_instances
+    );
+    std::fs::write(&a.output, &bytes)
+        .with_context(|| format!("{}: cannot write", a.output.display()))?;
+    let model = newsgraph_quote::AttributionModel::from_bytes(&bytes)
+        .context("reading back the model just written")?;
+    eprintln!(
+        "wrote {} ({} bytes, {} stamp) in {:.1} s",
+        a.output.display(),
+        bytes.len(),
+        model.stamp(),
+        started.elapsed().as_secs_f64()
+    );
+    if !a.dev.is_empty() {
+        let dev = q::find_brat_docs(&a.dev)?;
+        stages.push(Box::new(
+            newsgraph_quote::QuoteBuilder::new()
+                .attribution_model(Some(std::sync::Arc::new(model)))
+                .build()
+                .context("quote stage")?,
+        ));
+        let refs: Vec<&dyn Annotator> = stages.iter().map(|s| s.as_ref()).collect();
+        let report = q::evaluate_quotes(&dev, &refs, |_, _, _| {})?;
+        print!("{}", report.table());
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -52,9 +52,15 @@ pub fn quote_line(doc: &Document, q: &Quote) -> String {
         (None, None) => String::new(),
     };
     let content = flat(doc.slice(q.content));
+    // A label's colon or a signature's dash is no verb to print: `PENCE: “…”`.
+    let cue = if cue.chars().any(char::is_alphanumeric) {
+        format!(" {cue}")
+    } else {
+        String::new()
+    };
     match q.kind {
-        QuoteKind::Direct | QuoteKind::Mixed => format!("{speaker} {cue}{to}: “{content}”"),
-        QuoteKind::Indirect => format!("{speaker} {cue}{to}: {content}"),
+        QuoteKind::Direct | QuoteKind::Mixed => format!("{speaker}{cue}{to}: “{content}”"),
+        QuoteKind::Indirect => format!("{speaker}{cue}{to}: {content}"),
     }
 }
 

@@ -37,6 +37,12 @@ pub enum TrainCommand {
     /// from `--embeddings` and gazetteers from the built-in actor dictionaries copied into the
     /// model; the epoch with the best dev F1 is kept. Deterministic, one thread.
     Ner(crate::eval_ner::NerTrainArgs),
+    /// The quote attribution model of `newsgraph-quote` (`models/quotes.bin`).
+    ///
+    /// Parses PolNeAR-style articles (BRAT attributions) with the pipeline, then trains two
+    /// averaged perceptrons: which words head an attribution cue, and which constituents around
+    /// a cue are its content and its source. Deterministic.
+    Quotes(crate::eval_quotes::QuoteTrainArgs),
 }
 
 #[derive(Args, Debug)]
@@ -156,6 +162,7 @@ pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
         TrainCommand::Parser(a) => a.data.train.iter().chain(&a.data.dev).collect(),
         TrainCommand::Embeddings(a) => a.conllu.iter().collect(),
         TrainCommand::Ner(a) => a.train.iter().chain(&a.dev).collect(),
+        TrainCommand::Quotes(_) => Vec::new(),
     };
     if let Some(p) = conllu
         .into_iter()
@@ -235,6 +242,7 @@ pub fn run(cmd: &TrainCommand) -> anyhow::Result<ExitCode> {
         }
         TrainCommand::Embeddings(a) => embeddings(a),
         TrainCommand::Ner(a) => crate::eval_ner::train(a),
+        TrainCommand::Quotes(a) => crate::eval_quotes::train(a),
         TrainCommand::Parser(a) => {
             let mut opts = newsgraph_parse::train::TrainOptions {
                 epochs: a.epochs,
