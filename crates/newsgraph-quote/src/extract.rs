@@ -1239,12 +1239,18 @@ fn speaker_labels(cx: &Ctx<'_>, version: &str, out: &mut Vec<(Quote, u8)>) {
             continue;
         }
         let label = first..colon;
-        let words_ok = label.clone().all(|k| {
-            let t = cx.text(k);
-            cx.is_word(k)
-                && t.chars().next().is_some_and(char::is_uppercase)
-                && !cx.lex.not_speakers.contains(&cx.lower[k])
-        }) || label.clone().all(|k| matches!(cx.text(k), "." | "-"));
+        // Capitalised words, joined by the dots and hyphens of names
+        // (`Lt. Col. Ray`, `Jean-Luc`), none of them a stoplist word.
+        let words_ok = label.clone().any(|k| cx.is_word(k))
+            && label.clone().all(|k| {
+                let t = cx.text(k);
+                if cx.is_word(k) {
+                    t.chars().next().is_some_and(char::is_uppercase)
+                        && !cx.lex.not_speakers.contains(&cx.lower[k])
+                } else {
+                    matches!(t, "." | "-" | "'" | "’")
+                }
+            });
         if !words_ok {
             continue;
         }

@@ -16,6 +16,15 @@
 //!   whole reported clause without `that`), a reporting clause in parataxis
 //!   (`…, officials said`), and `according to X`.
 //!
+//! - **learned** attributions — what no rule lists (`A new poll shows …`,
+//!   `is expected to`, `his claim that …`): a model trained on PolNeAR
+//!   (`models/quotes.bin`, see `extract/learned.rs` and `models/quotes.md`)
+//!   scores cue words and labels the constituents around them as content
+//!   or source. Rules win where they overlap it; `QuoteBuilder::
+//!   attribution_model(None)` turns it off.
+//! - **signed and labelled** speech — `“…” ― Maria Lopez` under a quote, and
+//!   a transcript's `PENCE: …` paragraphs.
+//!
 //! Quoted words with neither cue nor speaker (scare quotes) are not quotes,
 //! and a cue verb without a clausal complement (`he said a prayer`) is not
 //! reported speech.

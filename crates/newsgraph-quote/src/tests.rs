@@ -432,6 +432,16 @@ fn lone_capitals_label_and_photo_label_are_not_speakers() {
     }
 }
 
+#[test]
+fn punctuation_alone_is_no_speaker_label() {
+    // Regression: a label of dots or dashes only counted as one in capitals.
+    let text = "Notes\n\n- : the meeting starts at noon on Friday in the hall.\n\n\
+                - : the meeting ends at six in the evening after the vote.\n";
+    for got in both(text) {
+        assert!(got.is_empty(), "{got:?}");
+    }
+}
+
 /// A lexicon without cues: only the learned model can attribute.
 const EMPTY_LEXICON: &str = r#"
 version = "cues-none"
