@@ -66,18 +66,24 @@ pub enum UdStyle {
     Gum,
 }
 
-fn parse_floor(s: &str) -> Result<(String, f64), String> {
+/// `METRIC=SCORE` of a `--min` floor, the metric name not yet checked.
+pub(crate) fn split_floor(s: &str) -> Result<(String, f64), String> {
     let (name, value) = s
         .split_once('=')
         .ok_or_else(|| format!("expected METRIC=SCORE, got `{s}`"))?;
-    let known = newsgraph_eval::ud::UdScores::default();
-    if known.f1(name).is_none() {
-        return Err(format!("unknown metric `{name}`"));
-    }
     let v: f64 = value
         .parse()
         .map_err(|_| format!("`{value}` is not a number"))?;
     Ok((name.to_string(), v))
+}
+
+fn parse_floor(s: &str) -> Result<(String, f64), String> {
+    let (name, v) = split_floor(s)?;
+    let known = newsgraph_eval::ud::UdScores::default();
+    if known.f1(&name).is_none() {
+        return Err(format!("unknown metric `{name}`"));
+    }
+    Ok((name, v))
 }
 
 #[derive(Args, Debug)]

@@ -37,18 +37,8 @@ pub struct NerEvalArgs {
     pub errors: bool,
     /// Fail (exit 3) if an F1, in percent, is below a floor: `--min F1=89` (micro F1 of the first
     /// format), `--min PER=90`, `--min re3d.F1=75`. Repeatable.
-    #[arg(long, value_name = "METRIC=SCORE", value_parser = parse_floor)]
+    #[arg(long, value_name = "METRIC=SCORE", value_parser = crate::eval::split_floor)]
     pub min: Vec<(String, f64)>,
-}
-
-fn parse_floor(s: &str) -> Result<(String, f64), String> {
-    let (name, value) = s
-        .split_once('=')
-        .ok_or_else(|| format!("expected METRIC=SCORE, got `{s}`"))?;
-    let v: f64 = value
-        .parse()
-        .map_err(|_| format!("`{value}` is not a number"))?;
-    Ok((name.to_string(), v))
 }
 
 pub fn eval(args: &NerEvalArgs) -> anyhow::Result<ExitCode> {
@@ -175,12 +165,7 @@ pub fn train(a: &NerTrainArgs) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     if let Some(p) = &a.embeddings {
-        let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
-        let emb = newsgraph_embed::Embeddings::from_bytes(&bytes)
-            .with_context(|| format!("{}", p.display()))?;
-        opts.clusters = (0..emb.len() as u32)
-            .map(|id| (emb.word(id).to_string(), emb.clusters(id)))
-            .collect();
+        opts.clusters = crate::train::cluster_pairs(p)?;
     }
     let dict = newsgraph_dict::Dictionary::builtin().context("loading the actor dictionaries")?;
     opts.gazetteer = newsgraph_ner::train::gazetteer_from_dict(&dict);
@@ -195,8 +180,7 @@ pub fn train(a: &NerTrainArgs) -> anyhow::Result<ExitCode> {
     );
     let t = newsgraph_ner::train::train(&train, &dev, &opts, |line| eprintln!("{line}"))
         .context("training the NER model")?;
-    std::fs::write(&a.output, &t.bytes)
-        .with_context(|| format!("{}: cannot write", a.output.display()))?;
+    crate::train::write_output(&a.output, &t.bytes)?;
     eprintln!(
         "kept epoch {}; wrote {} ({} bytes) in {:.1} s",
         t.epoch,

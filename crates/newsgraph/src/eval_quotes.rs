@@ -49,20 +49,15 @@ pub struct QuoteEvalArgs {
 }
 
 fn parse_floor(s: &str) -> Result<(String, f64), String> {
-    let (name, value) = s
-        .split_once('=')
-        .ok_or_else(|| format!("expected METRIC=SCORE, got `{s}`"))?;
+    let (name, v) = crate::eval::split_floor(s)?;
     let known = [
         "F1@0.3", "F1@0.8", "P@0.3", "R@0.3", "P@0.8", "R@0.8", "speaker", "cue", "found", "kinds",
         "speakers",
     ];
-    if !known.contains(&name) {
+    if !known.contains(&name.as_str()) {
         return Err(format!("unknown metric `{name}`"));
     }
-    let v: f64 = value
-        .parse()
-        .map_err(|_| format!("`{value}` is not a number"))?;
-    Ok((name.to_string(), v))
+    Ok((name, v))
 }
 
 fn stages(args: &QuoteEvalArgs) -> anyhow::Result<Vec<Box<dyn Annotator>>> {
@@ -323,12 +318,7 @@ pub fn train(a: &QuoteTrainArgs) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     if let Some(p) = &a.embeddings {
-        let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
-        let emb = newsgraph_embed::Embeddings::from_bytes(&bytes)
-            .with_context(|| format!("{}", p.display()))?;
-        opts.clusters = (0..emb.len() as u32)
-            .map(|id| (emb.word(id).to_string(), emb.clusters(id)))
-            .collect();
+        opts.clusters = crate::train::cluster_pairs(p)?;
     }
     let lex = newsgraph_quote::embedded_lexicon().context("cue lexicon")?;
     let (bytes, report) =
@@ -343,8 +333,7 @@ pub fn train(a: &QuoteTrainArgs) -> anyhow::Result<ExitCode> {
         report.cue_candidates,
         report.role_instances
     );
-    std::fs::write(&a.output, &bytes)
-        .with_context(|| format!("{}: cannot write", a.output.display()))?;
+    crate::train::write_output(&a.output, &bytes)?;
     let model = newsgraph_quote::AttributionModel::from_bytes(&bytes)
         .context("reading back the model just written")?;
     eprintln!(

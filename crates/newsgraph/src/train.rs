@@ -507,12 +507,20 @@ fn load_clusters(path: Option<&std::path::Path>) -> anyhow::Result<newsgraph_tag
     Ok(clusters)
 }
 
+/// Every word's cluster ids, as the NER and quote trainers copy them into their models.
+pub(crate) fn cluster_pairs(p: &std::path::Path) -> anyhow::Result<Vec<(String, [u16; 3])>> {
+    let emb = read_embeddings(p)?;
+    Ok((0..emb.len() as u32)
+        .map(|id| (emb.word(id).to_string(), emb.clusters(id)))
+        .collect())
+}
+
 fn read_embeddings(p: &std::path::Path) -> anyhow::Result<newsgraph_embed::Embeddings> {
     let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
     newsgraph_embed::Embeddings::from_bytes(&bytes).with_context(|| format!("{}", p.display()))
 }
 
 /// Writes a trained model, naming the file if that fails.
-fn write_output(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_output(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("{}: cannot write", path.display()))
 }
