@@ -1160,7 +1160,7 @@ fn according_in(cx: &Ctx<'_>, range: std::ops::Range<usize>) -> Attr {
     Attr::default()
 }
 
-/// `“…” ― Sonya Herridge` (a vox-pop or epigraph signed after the quote):
+/// `“…” ― Maria Lopez` (a vox-pop or epigraph signed after the quote):
 /// a dash right after the closing mark, then a name that ends its line.
 /// The dash is the cue, the name the speaker.
 fn dash_signature(cx: &Ctx<'_>, start: usize) -> Attr {
@@ -1215,7 +1215,7 @@ fn dash_signature(cx: &Ctx<'_>, start: usize) -> Attr {
     }
 }
 
-/// Transcripts and interviews: `PENCE: Well, look, …` — a paragraph that
+/// Transcripts and interviews: `SENATOR: Yes, and …` — a paragraph that
 /// opens with a speaker label (a name in capitals, or one the entity stage
 /// found) and a colon is the labelled speaker's words, to the paragraph's
 /// end.
@@ -1227,7 +1227,7 @@ fn speaker_labels(cx: &Ctx<'_>, version: &str, out: &mut Vec<(Quote, u8)>) {
     for p in &cx.doc.paragraphs {
         let mut first = toks.partition_point(|t| t.span.end <= p.span.start);
         let end = toks.partition_point(|t| t.span.start < p.span.end).min(n);
-        // `"WALLACE: …` (a transcript printed as one long quotation).
+        // `"HOST: …` (a transcript printed as one long quotation).
         if first < end && mark_of(cx.text(first)).is_some() {
             first += 1;
         }

@@ -23,7 +23,7 @@
 //!   or source. Rules win where they overlap it; `QuoteBuilder::
 //!   attribution_model(None)` turns it off.
 //! - **signed and labelled** speech — `“…” ― Maria Lopez` under a quote, and
-//!   a transcript's `PENCE: …` paragraphs.
+//!   a transcript's `SENATOR: …` paragraphs.
 //!
 //! Quoted words with neither cue nor speaker (scare quotes) are not quotes,
 //! and a cue verb without a clausal complement (`he said a prayer`) is not

@@ -399,7 +399,7 @@ fn transcript_speaker_labels_attribute_whole_paragraphs() {
     // labels, not the marks, say who speaks.
     let text =
         "Partial transcript:\n\n\"HOST: Let us start with the news on the budget tonight.\n\n\
-                \"SENATOR: Well, look, the committee will vote on it next week.\n";
+                \"SENATOR: Yes, and the committee will vote on it next week.\n";
     for got in both(text) {
         assert_eq!(
             got,
@@ -412,7 +412,7 @@ fn transcript_speaker_labels_attribute_whole_paragraphs() {
                 ),
                 q(
                     QuoteKind::Direct,
-                    "Well, look, the committee will vote on it next week.",
+                    "Yes, and the committee will vote on it next week.",
                     "SENATOR",
                     ":"
                 ),

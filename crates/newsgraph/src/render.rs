@@ -52,7 +52,7 @@ pub fn quote_line(doc: &Document, q: &Quote) -> String {
         (None, None) => String::new(),
     };
     let content = flat(doc.slice(q.content));
-    // A label's colon or a signature's dash is no verb to print: `PENCE: “…”`.
+    // A label's colon or a signature's dash is no verb to print: `SENATOR: “…”`.
     let cue = if cue.chars().any(char::is_alphanumeric) {
         format!(" {cue}")
     } else {
