@@ -125,6 +125,11 @@ async function showTimeline(params) {
   }
 }
 
+// A list's total: exact, or a lower bound when the server stopped counting.
+function totalText(page) {
+  return page.total_exact === false ? "more than " + page.total : String(page.total);
+}
+
 function pager(params, offset, shown, total, base, step) {
   const p = el("div", { class: "pager" });
   if (offset > 0) p.appendChild(el("a", { href: hashWith(base, { ...params, offset: Math.max(0, offset - step) }) }, "← previous"));
@@ -148,7 +153,7 @@ async function showList(params) {
     list.appendChild(el("p", { class: "error" }, e.message));
     return;
   }
-  list.appendChild(el("p", { class: "meta" }, page.total + " document(s)"));
+  list.appendChild(el("p", { class: "meta" }, totalText(page) + " document(s)"));
   for (const d of page.documents) {
     const item = el("div", { class: "item" },
       el("a", { href: docHref(d.id) }, d.title || "(untitled)"),
@@ -168,7 +173,7 @@ async function showList(params) {
     try {
       const qs = await api("/api/quotes", { search: params.search, from: params.from, to: params.to, limit: 10 });
       if (qs.total) {
-        list.appendChild(el("h2", {}, "Quotes (" + qs.total + ")"));
+        list.appendChild(el("h2", {}, "Quotes (" + totalText(qs) + ")"));
         list.appendChild(quotesTable(qs.quotes));
         list.appendChild(el("a", { href: hashWith("/quotes", { search: params.search, from: params.from, to: params.to }) }, "all matching quotes →"));
       }
@@ -407,7 +412,7 @@ async function showQuotes(params) {
   const offset = Number(params.offset || 0);
   try {
     const page = await api("/api/quotes", { ...params, limit: 50, offset });
-    v.appendChild(el("p", { class: "meta" }, page.total + " statement(s); a quote repeated across the articles of a story is one row"));
+    v.appendChild(el("p", { class: "meta" }, totalText(page) + " statement(s); a quote repeated across the articles of a story is one row"));
     v.appendChild(quotesTable(page.quotes));
     v.appendChild(pager(params, offset, page.quotes.length, page.total, "/quotes", 50));
   } catch (e) {

@@ -30,6 +30,7 @@
 //! a Content-Security-Policy that forbids inline scripts.
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -37,25 +38,34 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use newsgraph_core::Date;
-use newsgraph_store::query::{
-    DocFilter, EntityFilter, NetworkFilter, NetworkKind, QuoteFilter, Stats,
-};
+use newsgraph_store::query::{DocFilter, EntityFilter, NetworkFilter, NetworkKind, QuoteFilter};
 use newsgraph_store::{Store, StoreError};
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How long `/api/stats` answers from its cache.
+/// How long `/api/stats` answers count as fresh.
 const STATS_TTL: Duration = Duration::from_secs(1);
-/// How long the aggregate endpoints (actors, network) answer from their
-/// cache: they group whole tables, and a store changes only by ingest.
+/// How long the aggregate endpoints (actors, network, timeline) answer from
+/// their cache before refreshing: they group whole tables, and a store
+/// changes only by ingest.
 const AGGREGATE_TTL: Duration = Duration::from_secs(5);
+/// An expired answer younger than this is still served while one request
+/// refreshes it in the background, so that expiry never makes a crowd of
+/// requests wait; older ones are recomputed before answering.
+const STALE_LIMIT: Duration = Duration::from_secs(60);
 /// Cached aggregate answers kept at most.
 const AGGREGATE_CACHE: usize = 256;
 
 /// Largest page a list endpoint returns.
 pub const MAX_LIMIT: u32 = 200;
+/// List totals are counted exactly up to this many matches past the page's
+/// end; beyond, `total_exact` is false and the UI says "at least". Broad
+/// filters on a large store would otherwise walk every match per page.
+pub const COUNT_AHEAD: u64 = 1000;
 /// Most edges a network returns.
 pub const MAX_EDGES: u32 = 500;
 /// Longest actor name accepted in a path, in bytes.
@@ -86,59 +96,113 @@ pub enum ServerError {
 struct Pool {
     path: PathBuf,
     idle: Mutex<Vec<Store>>,
-    /// Totals, recomputed at most once a second (they scan whole tables).
-    stats: Mutex<Option<(Instant, Stats)>>,
     /// Recent answers of the aggregate endpoints, by path and query.
-    aggregates: Mutex<std::collections::HashMap<String, (Instant, axum::body::Bytes)>>,
-    /// Held while an aggregate is computed, so that concurrent misses wait
-    /// for one computation instead of each running their own.
-    computing: tokio::sync::Mutex<()>,
+    aggregates: Mutex<HashMap<String, Arc<Cached>>>,
+}
+
+/// One cached answer. Requests that find it empty wait for the one
+/// computation under way (`value` is set once), instead of each running
+/// their own.
+#[derive(Debug, Default)]
+struct Cached {
+    made: Option<Instant>,
+    value: tokio::sync::OnceCell<Bytes>,
+    /// Set when a request has started replacing this expired answer.
+    refreshing: AtomicBool,
+}
+
+impl Cached {
+    fn new() -> Cached {
+        Cached {
+            made: Some(Instant::now()),
+            ..Cached::default()
+        }
+    }
+
+    fn age(&self) -> Duration {
+        self.made.map_or(Duration::MAX, |t| t.elapsed())
+    }
 }
 
 impl Pool {
-    fn cached(&self, key: &str) -> Option<axum::body::Bytes> {
-        let c = self.aggregates.lock().ok()?;
-        c.get(key)
-            .filter(|(t, _)| t.elapsed() < AGGREGATE_TTL)
-            .map(|(_, v)| v.clone())
+    /// The entry for `key`: the cached one unless it is too old to serve,
+    /// otherwise a new, empty one.
+    fn entry(&self, key: &str) -> Arc<Cached> {
+        let Ok(mut c) = self.aggregates.lock() else {
+            return Arc::new(Cached::new());
+        };
+        if let Some(e) = c.get(key).filter(|e| e.age() < STALE_LIMIT) {
+            return e.clone();
+        }
+        if c.len() >= AGGREGATE_CACHE {
+            c.retain(|_, e| e.age() < STALE_LIMIT);
+            if c.len() >= AGGREGATE_CACHE {
+                c.clear();
+            }
+        }
+        let e = Arc::new(Cached::new());
+        c.insert(key.to_string(), e.clone());
+        e
     }
 
-    fn remember(&self, key: String, v: axum::body::Bytes) {
+    fn replace(&self, key: String, value: Bytes) {
+        let e = Cached::new();
+        let _ = e.value.set(value);
         if let Ok(mut c) = self.aggregates.lock() {
-            if c.len() >= AGGREGATE_CACHE {
-                c.retain(|_, (t, _)| t.elapsed() < AGGREGATE_TTL);
-                if c.len() >= AGGREGATE_CACHE {
-                    c.clear();
-                }
-            }
-            c.insert(key, (Instant::now(), v));
+            c.insert(key, Arc::new(e));
         }
     }
 }
 
-/// Answers `key` from the aggregate cache, or computes, caches and answers.
+/// Answers `key` from the aggregate cache: a fresh answer as it is; an
+/// expired one as it is too while a background task recomputes it; none
+/// (or a very old one) by computing it, once for all concurrent requests.
 async fn aggregate<T: serde::Serialize + Send + 'static>(
     pool: AppState,
     key: String,
-    f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    ttl: Duration,
+    f: impl Fn(&Store) -> Result<T, StoreError> + Clone + Send + Sync + 'static,
 ) -> Result<Response, ApiError> {
-    let json =
-        |b: axum::body::Bytes| ([(header::CONTENT_TYPE, "application/json")], b).into_response();
-    if let Some(b) = pool.cached(&key) {
-        return Ok(json(b));
-    }
-    let pool2 = pool.clone();
-    let _one_at_a_time = pool2.computing.lock().await;
-    if let Some(b) = pool.cached(&key) {
-        return Ok(json(b));
-    }
-    let v = blocking(pool.clone(), move |s| {
+    let b = cached_json(pool, key, ttl, f).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], b).into_response())
+}
+
+/// `f`'s answer as JSON, computed on a blocking thread.
+async fn json_of<T: serde::Serialize + Send + 'static>(
+    pool: AppState,
+    f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<Bytes, ApiError> {
+    blocking(pool, move |s| {
         f(s).map(|x| serde_json::to_vec(&x).unwrap_or_default())
     })
-    .await?;
-    let b = axum::body::Bytes::from(v);
-    pool.remember(key, b.clone());
-    Ok(json(b))
+    .await
+    .map(Bytes::from)
+}
+
+/// The JSON of `f`'s answer, from the aggregate cache (see [`aggregate`]).
+async fn cached_json<T: serde::Serialize + Send + 'static>(
+    pool: AppState,
+    key: String,
+    ttl: Duration,
+    f: impl Fn(&Store) -> Result<T, StoreError> + Clone + Send + Sync + 'static,
+) -> Result<Bytes, ApiError> {
+    let entry = pool.entry(&key);
+    if let Some(b) = entry.value.get() {
+        if entry.age() >= ttl && !entry.refreshing.swap(true, Ordering::AcqRel) {
+            let (pool, f) = (pool.clone(), f.clone());
+            tokio::spawn(async move {
+                if let Ok(b) = json_of(pool.clone(), f).await {
+                    pool.replace(key, b);
+                }
+            });
+        }
+        return Ok(b.clone());
+    }
+    let b = entry
+        .value
+        .get_or_try_init(|| json_of(pool.clone(), f))
+        .await?;
+    Ok(b.clone())
 }
 
 impl Pool {
@@ -220,8 +284,36 @@ impl ListParams {
             story: self.story.clone().filter(|s| !s.is_empty()),
             limit: self.limit.unwrap_or(50).min(MAX_LIMIT),
             offset: self.offset.unwrap_or(0),
-        })
+            count_limit: None,
+        }
+        .counted_ahead())
     }
+}
+
+/// Sets a filter's bounded count: exact up to [`COUNT_AHEAD`] matches past
+/// the end of its page.
+trait CountAhead {
+    fn counted_ahead(self) -> Self;
+}
+
+impl CountAhead for DocFilter {
+    fn counted_ahead(mut self) -> Self {
+        self.count_limit = Some(count_limit(self.offset, self.limit));
+        self
+    }
+}
+
+impl CountAhead for QuoteFilter {
+    fn counted_ahead(mut self) -> Self {
+        self.count_limit = Some(count_limit(self.offset, self.limit));
+        self
+    }
+}
+
+fn count_limit(offset: u64, limit: u32) -> u64 {
+    offset
+        .saturating_add(u64::from(limit))
+        .saturating_add(COUNT_AHEAD)
 }
 
 async fn blocking<T: Send + 'static>(
@@ -253,13 +345,16 @@ async fn search(
     }
     let v = blocking(pool, move |s| {
         let page = s.documents(&f)?;
-        let quotes = s.quotes(&QuoteFilter {
-            search: f.search.clone(),
-            from: f.from,
-            to: f.to,
-            limit: f.limit.min(20),
-            ..QuoteFilter::default()
-        })?;
+        let quotes = s.quotes(
+            &QuoteFilter {
+                search: f.search.clone(),
+                from: f.from,
+                to: f.to,
+                limit: f.limit.min(20),
+                ..QuoteFilter::default()
+            }
+            .counted_ahead(),
+        )?;
         let mut v = serde_json::to_value(&page).unwrap_or_default();
         v["quotes"] = serde_json::to_value(&quotes).unwrap_or_default();
         Ok(v)
@@ -311,7 +406,9 @@ async fn quotes(
         all: p.all,
         limit: p.limit.unwrap_or(50).min(MAX_LIMIT),
         offset: p.offset.unwrap_or(0),
-    };
+        count_limit: None,
+    }
+    .counted_ahead();
     let page = blocking(pool, move |s| s.quotes(&f)).await?;
     Ok(Json(page).into_response())
 }
@@ -367,7 +464,7 @@ async fn actors(
     Query(p): Query<EntityParams>,
 ) -> Result<Response, ApiError> {
     let f = p.filter()?;
-    aggregate(pool, uri.to_string(), move |s| s.actors(&f)).await
+    aggregate(pool, uri.to_string(), AGGREGATE_TTL, move |s| s.actors(&f)).await
 }
 
 async fn actor(
@@ -377,10 +474,14 @@ async fn actor(
     if name.is_empty() || name.len() > MAX_NAME_BYTES {
         return Err(bad(format!("name: 1 to {MAX_NAME_BYTES} bytes")));
     }
-    match blocking(pool, move |s| s.actor(&name)).await? {
-        Some(a) => Ok(Json(a).into_response()),
-        None => Err(ApiError(StatusCode::NOT_FOUND, "no such actor".into())),
+    // An actor page groups every row of the actor (a frequent one has
+    // thousands), so it is cached like the other aggregates.
+    let key = format!("/api/actors/{name}");
+    let b = cached_json(pool, key, AGGREGATE_TTL, move |s| s.actor(&name)).await?;
+    if &b[..] == b"null" {
+        return Err(ApiError(StatusCode::NOT_FOUND, "no such actor".into()));
     }
+    Ok(([(header::CONTENT_TYPE, "application/json")], b).into_response())
 }
 
 /// Query parameters of `/api/network`.
@@ -410,7 +511,7 @@ async fn network(
         to: date(&p.to, "to")?,
         limit: p.limit.unwrap_or(100).min(MAX_EDGES),
     };
-    aggregate(pool, uri.to_string(), move |s| s.network(&f)).await
+    aggregate(pool, uri.to_string(), AGGREGATE_TTL, move |s| s.network(&f)).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -447,27 +548,18 @@ async fn document(
 
 async fn timeline(
     State(pool): State<AppState>,
+    uri: axum::http::Uri,
     Query(p): Query<ListParams>,
 ) -> Result<Response, ApiError> {
     let f = p.filter()?;
-    let days = blocking(pool, move |s| s.timeline(&f)).await?;
-    Ok(Json(days).into_response())
+    aggregate(pool, uri.to_string(), AGGREGATE_TTL, move |s| {
+        s.timeline(&f)
+    })
+    .await
 }
 
 async fn stats(State(pool): State<AppState>) -> Result<Response, ApiError> {
-    let cached = pool
-        .stats
-        .lock()
-        .ok()
-        .and_then(|c| c.as_ref().filter(|(t, _)| t.elapsed() < STATS_TTL).cloned());
-    if let Some((_, st)) = cached {
-        return Ok(Json(st).into_response());
-    }
-    let st = blocking(pool.clone(), |s| s.stats()).await?;
-    if let Ok(mut c) = pool.stats.lock() {
-        *c = Some((Instant::now(), st.clone()));
-    }
-    Ok(Json(st).into_response())
+    aggregate(pool, "/api/stats".into(), STATS_TTL, |s| s.stats()).await
 }
 
 async fn openapi() -> Response {
@@ -513,9 +605,7 @@ pub fn router(db: impl Into<PathBuf>) -> Result<Router, ServerError> {
     let pool = Arc::new(Pool {
         path,
         idle: Mutex::new(vec![first]),
-        stats: Mutex::new(None),
-        aggregates: Mutex::new(std::collections::HashMap::new()),
-        computing: tokio::sync::Mutex::new(()),
+        aggregates: Mutex::new(HashMap::new()),
     });
     Ok(Router::new()
         .route(
@@ -786,11 +876,15 @@ pub fn openapi_doc() -> serde_json::Value {
             "Entity": entity,
             "Actor": actor,
             "QuotePage": {"type": "object", "properties": {
-                "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"},
+                "total": {"type": "integer"},
+                "total_exact": {"type": "boolean", "description": "false when counting stopped: there are more than `total` matches"},
+                "offset": {"type": "integer"}, "limit": {"type": "integer"},
                 "quotes": {"type": "array", "items": {"$ref": "#/components/schemas/Quote"}}}},
             "Offsets": offsets,
             "DocPage": {"type": "object", "properties": {
-                "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"},
+                "total": {"type": "integer"},
+                "total_exact": {"type": "boolean", "description": "false when counting stopped: there are more than `total` matches"},
+                "offset": {"type": "integer"}, "limit": {"type": "integer"},
                 "documents": {"type": "array", "items": {"$ref": "#/components/schemas/DocSummary"}}}},
             "Document": {"allOf": [{"$ref": "#/components/schemas/DocSummary"}, {"type": "object", "properties": {
                 "text": {"type": "string"},

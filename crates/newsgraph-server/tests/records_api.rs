@@ -91,6 +91,9 @@ async fn quotes_list_filter_page_and_deduplicate() {
     );
     let page = json(&app, "/api/quotes?limit=2&offset=1").await;
     assert_eq!(page["quotes"].as_array().unwrap().len(), 2);
+    // A small store is counted exactly: the bound lies past its end.
+    assert_eq!(page["total"], 6);
+    assert_eq!(page["total_exact"], true);
     assert_eq!(
         json(&app, "/api/quotes?limit=100000").await["limit"],
         newsgraph_server::MAX_LIMIT

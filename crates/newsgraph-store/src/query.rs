@@ -24,6 +24,9 @@ pub struct DocFilter {
     pub story: Option<String>,
     pub limit: u32,
     pub offset: u64,
+    /// Count matches only up to this many (`None`: count them all); see
+    /// [`DocPage::total_exact`].
+    pub count_limit: Option<u64>,
 }
 
 /// One line of a document list.
@@ -62,6 +65,9 @@ pub struct SnippetPart {
 #[derive(Clone, Debug, Serialize)]
 pub struct DocPage {
     pub total: u64,
+    /// False when counting stopped at the filter's `count_limit`: there are
+    /// more than `total` matches.
+    pub total_exact: bool,
     pub offset: u64,
     pub limit: u32,
     pub documents: Vec<DocSummary>,
@@ -289,6 +295,39 @@ fn snippet_parts(s: &str) -> Vec<SnippetPart> {
 }
 
 impl Store {
+    /// Counts the rows of `from_where` (`FROM` and `WHERE` of a query over
+    /// `vals`): all of them, or at most `limit` (then the flag tells
+    /// whether that was all). Bounded counts keep the first page of a broad
+    /// filter from walking every match just to print a total.
+    pub(crate) fn count_rows(
+        &self,
+        from_where: &str,
+        vals: &[Value],
+        limit: Option<u64>,
+    ) -> Result<(u64, bool)> {
+        let (sql, cap) = match limit {
+            Some(n) => (
+                format!("SELECT count(*) FROM (SELECT 1 FROM {from_where} LIMIT ?)"),
+                Some(n.min(i64::MAX as u64 - 1)),
+            ),
+            None => (format!("SELECT count(*) FROM {from_where}"), None),
+        };
+        let mut vals = vals.to_vec();
+        if let Some(n) = cap {
+            vals.push(Value::Integer(n as i64 + 1));
+        }
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(vals.iter()), |r| r.get(0))
+            .map_err(map_fts_err)?;
+        let n = n.max(0) as u64;
+        Ok(match cap {
+            Some(c) if n > c => (c, false),
+            _ => (n, true),
+        })
+    }
+
     /// A page of documents matching `f`: by search rank with a search,
     /// otherwise newest first (undated last), then in ingest order.
     pub fn documents(&self, f: &DocFilter) -> Result<DocPage> {
@@ -299,11 +338,7 @@ impl Store {
         } else {
             "documents d"
         };
-        let total: i64 = self
-            .conn
-            .prepare_cached(&format!("SELECT count(*) FROM {from} {w}"))?
-            .query_row(params_from_iter(vals.iter()), |r| r.get(0))
-            .map_err(map_fts_err)?;
+        let (total, total_exact) = self.count_rows(&format!("{from} {w}"), &vals, f.count_limit)?;
         let fts = vals.first().cloned();
         vals.push(Value::Integer(i64::from(f.limit)));
         vals.push(Value::Integer(f.offset.min(i64::MAX as u64) as i64));
@@ -342,7 +377,8 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(map_fts_err)?;
         Ok(DocPage {
-            total: total as u64,
+            total,
+            total_exact,
             offset: f.offset,
             limit: f.limit,
             documents,

@@ -42,6 +42,9 @@ pub struct QuoteFilter {
     pub all: bool,
     pub limit: u32,
     pub offset: u64,
+    /// Count matches only up to this many (`None`: count them all); see
+    /// [`QuotePage::total_exact`].
+    pub count_limit: Option<u64>,
 }
 
 /// Filters for entity and actor lists.
@@ -103,6 +106,9 @@ pub struct QuoteOut {
 #[derive(Clone, Debug, Serialize)]
 pub struct QuotePage {
     pub total: u64,
+    /// False when counting stopped at the filter's `count_limit`: there are
+    /// more than `total` matches.
+    pub total_exact: bool,
     pub offset: u64,
     pub limit: u32,
     pub quotes: Vec<QuoteOut>,
@@ -301,10 +307,21 @@ impl Where {
     ) {
         let up = |s: &str| Value::Text(s.trim().to_uppercase());
         if let Some(c) = nonempty(code) {
-            self.push(
-                &format!("substr({code_col}, 1, length(?)) = ?"),
-                [up(c), up(c)],
-            );
+            let prefix = c.trim().to_uppercase();
+            match prefix_end(&prefix) {
+                // The range lets an index on the code find the rows; the
+                // prefix test is the definition.
+                Some(end) => self.push(
+                    &format!(
+                        "{code_col} >= ? AND {code_col} < ? AND substr({code_col}, 1, length(?)) = ?"
+                    ),
+                    [up(c), Value::Text(end), up(c), up(c)],
+                ),
+                None => self.push(
+                    &format!("substr({code_col}, 1, length(?)) = ?"),
+                    [up(c), up(c)],
+                ),
+            }
         }
         if let Some(c) = nonempty(sector) {
             self.push(
@@ -316,6 +333,17 @@ impl Where {
             self.push(&format!("{country_col} = ?"), [up(c)]);
         }
     }
+}
+
+/// The least string above every string that starts with `prefix` (in
+/// SQLite's binary order, which is code-point order): `prefix` with its last
+/// character moved one up. `None` when there is no such character.
+fn prefix_end(prefix: &str) -> Option<String> {
+    let last = prefix.chars().last()?;
+    let up = (u32::from(last) + 1..=0x10FFFF).find_map(char::from_u32)?;
+    let mut end = prefix[..prefix.len() - last.len_utf8()].to_string();
+    end.push(up);
+    Some(end)
 }
 
 /// A filter that selects few quotes (by speaker or document).
@@ -334,6 +362,10 @@ fn search_value(s: &str) -> Result<Value> {
         .map(Value::Text)
         .ok_or_else(|| StoreError::BadQuery("nothing to search for".into()))
 }
+
+/// A code filter matching at most this many statements has them sorted
+/// rather than found by walking every statement newest first.
+const SORT_AT_MOST: u64 = 5000;
 
 /// True for the first quote of its statement (story and duplicate key).
 const FIRST_OF_GROUP: &str = "q.first = 1";
@@ -446,7 +478,11 @@ const MENTION_COLUMNS: &str = "m.entity, m.kind, m.text, m.start, m.\"end\", m.c
     m.char_end, m.source_start, m.source_end";
 
 impl Store {
-    fn quote_where(&self, f: &QuoteFilter) -> Result<(bool, Where)> {
+    /// The conditions of `f`. `walk_list`: let SQLite find statements by
+    /// walking the list index (newest first); otherwise the `first` test is
+    /// hidden from the indexes (`+`), so that the rows are found by the
+    /// filter's own index (speaker, code) and then sorted.
+    fn quote_where(&self, f: &QuoteFilter, walk_list: bool) -> Result<(bool, Where)> {
         let mut w = Where::default();
         let searching = match nonempty(&f.search) {
             Some(s) => {
@@ -456,18 +492,37 @@ impl Store {
             None => false,
         };
         if let Some(s) = nonempty(&f.speaker) {
-            let v = Value::Text(s.to_string());
-            // Matched against the distinct speaker names (an index scan),
-            // not every quote; speakers without an entity by what is written.
+            // The distinct speaker names holding the part, found in their
+            // trigram index (LIKE with no wildcard in the part itself; the
+            // rare part with one is looked for in every name), then their
+            // quotes by index; speakers without an entity by what is written.
+            let (names, part) = if s.contains(['%', '_']) {
+                (
+                    "SELECT name FROM speaker_names WHERE entity = ? AND instr(lower(name), lower(?)) > 0",
+                    s.to_string(),
+                )
+            } else {
+                (
+                    "SELECT n.name FROM speaker_names_fts f JOIN speaker_names n ON n.id = f.rowid
+                     WHERE n.entity = ? AND f.name LIKE ?",
+                    format!("%{s}%"),
+                )
+            };
             w.push(
-                "q.id IN (
-                    SELECT id FROM quotes WHERE speaker_canonical IN (
-                        SELECT c FROM (SELECT DISTINCT speaker_canonical AS c FROM quotes)
-                        WHERE instr(lower(c), lower(?)) > 0)
-                    UNION ALL SELECT id FROM quotes WHERE speaker_code = upper(?)
-                    UNION ALL SELECT id FROM quotes
-                        WHERE speaker_canonical IS NULL AND instr(lower(speaker), lower(?)) > 0)",
-                [v.clone(), v.clone(), v],
+                &format!(
+                    "q.id IN (
+                        SELECT id FROM quotes WHERE speaker_canonical IN ({names})
+                        UNION ALL SELECT id FROM quotes WHERE speaker_code = upper(?)
+                        UNION ALL SELECT id FROM quotes INDEXED BY quotes_written_speaker
+                            WHERE speaker_canonical IS NULL AND speaker IN ({names}))"
+                ),
+                [
+                    Value::Integer(1),
+                    Value::Text(part.clone()),
+                    Value::Text(s.to_string()),
+                    Value::Integer(0),
+                    Value::Text(part),
+                ],
             );
         }
         if let Some(a) = nonempty(&f.actor) {
@@ -482,16 +537,17 @@ impl Store {
         );
         w.dates("q.published", f.from, f.to);
         if let Some(d) = nonempty(&f.doc) {
-            w.push("d.doc_id = ?", [Value::Text(d.to_string())]);
+            w.push(
+                "q.doc = (SELECT id FROM documents WHERE doc_id = ?)",
+                [Value::Text(d.to_string())],
+            );
         }
         if !f.all {
-            // With a narrow filter, its rows are looked up by id rather than
-            // found by walking every statement (`+` hides the index).
             w.push(
-                if narrow(f) {
-                    "+q.first = 1"
-                } else {
+                if walk_list {
                     FIRST_OF_GROUP
+                } else {
+                    "+q.first = 1"
                 },
                 [],
             );
@@ -502,40 +558,51 @@ impl Store {
     /// A page of quotes matching `f`: by relevance with a search, otherwise
     /// newest first; one row per statement unless `f.all`.
     pub fn quotes(&self, f: &QuoteFilter) -> Result<QuotePage> {
-        let (searching, mut w) = self.quote_where(f)?;
-        let from = if searching {
-            "quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid JOIN documents d ON d.id = q.doc"
-        } else {
-            "quotes q JOIN documents d ON d.id = q.doc"
-        };
-        let ws = w.sql();
-        // Counting needs the documents only to filter by document id.
-        let count_from = if searching || f.doc.is_some() {
-            from
+        // Speaker and document filters select few rows: look them up and
+        // sort them. A code filter is counted on the code index; its page
+        // is sorted the same way when the count is small, and otherwise
+        // found by walking the list newest first, where matches are dense.
+        let narrow = narrow(f);
+        let by_code = nonempty(&f.code).is_some();
+        let (_, w) = self.quote_where(f, !(narrow || by_code))?;
+        // Filters touch only the quotes (and the search index), so counting
+        // and choosing the page's rows can run on indexes alone; the
+        // documents and the evidence are joined for the page's rows only.
+        let from = if nonempty(&f.search).is_some() {
+            "quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid"
         } else {
             "quotes q"
         };
-        let total: i64 = self
-            .conn
-            .prepare_cached(&format!("SELECT count(*) FROM {count_from} {ws}"))?
-            .query_row(params_from_iter(w.vals.iter()), |r| r.get(0))
-            .map_err(map_fts_err)?;
-        // With a speaker or document filter the few matching rows are
-        // sorted (`+` keeps SQLite from walking the date index instead);
-        // broad filters (codes, countries) walk the index.
-        let narrow = narrow(f);
-        let order = if searching {
-            "quotes_fts.rank, q.id"
-        } else if narrow {
-            "+q.published DESC, q.id"
+        let ws = w.sql();
+        let (total, total_exact) =
+            self.count_rows(&format!("{from} {ws}"), &w.vals, f.count_limit)?;
+        let sort = narrow || (by_code && total_exact && total <= SORT_AT_MOST);
+        let (searching, mut w) = self.quote_where(f, !sort)?;
+        let ws = w.sql();
+        // `+` keeps SQLite from walking the date index to avoid the sort.
+        let (rank, order) = if searching {
+            ("quotes_fts.rank", "quotes_fts.rank, q.id")
+        } else if sort {
+            ("0", "+q.published DESC, q.id")
+        } else {
+            ("0", "q.published DESC, q.id")
+        };
+        let outer = if searching {
+            "page.r, q.id"
         } else {
             "q.published DESC, q.id"
         };
         w.vals.push(Value::Integer(i64::from(f.limit)));
         w.vals
             .push(Value::Integer(f.offset.min(i64::MAX as u64) as i64));
-        let sql =
-            format!("SELECT {QUOTE_COLUMNS} FROM {from} {ws} ORDER BY {order} LIMIT ? OFFSET ?");
+        let sql = format!(
+            "WITH page AS (
+                 SELECT q.id AS id, {rank} AS r FROM {from} {ws}
+                 ORDER BY {order} LIMIT ? OFFSET ?)
+             SELECT {QUOTE_COLUMNS}
+             FROM page JOIN quotes q ON q.id = page.id JOIN documents d ON d.id = q.doc
+             ORDER BY {outer}"
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let quotes = stmt
             .query_map(params_from_iter(w.vals.iter()), quote_row)
@@ -543,7 +610,8 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(map_fts_err)?;
         Ok(QuotePage {
-            total: total as u64,
+            total,
+            total_exact,
             offset: f.offset,
             limit: f.limit,
             quotes,
@@ -961,5 +1029,20 @@ impl Store {
             nodes,
             edges,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_end;
+
+    #[test]
+    fn a_prefix_range_ends_just_above_its_strings() {
+        assert_eq!(prefix_end("IRQ").as_deref(), Some("IRR"));
+        assert_eq!(prefix_end("É").as_deref(), Some("Ê"));
+        // The character after the last before the surrogates is past them.
+        assert_eq!(prefix_end("A\u{D7FF}").as_deref(), Some("A\u{E000}"));
+        assert_eq!(prefix_end(""), None);
+        assert_eq!(prefix_end("\u{10FFFF}"), None);
     }
 }

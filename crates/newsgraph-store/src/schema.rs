@@ -274,6 +274,54 @@ CREATE TRIGGER quotes_fts_update AFTER UPDATE OF text ON quotes BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 4,
+        name: "speaker names for part-of-name filters; quote lists covered by their index",
+        sql: r#"
+-- Every distinct speaker name: an entity's canonical name (entity = 1), or
+-- the words as written for a quote whose speaker has no entity (entity = 0).
+-- A part-of-name filter finds the names in the trigram index below, then
+-- the quotes by index, instead of looking at every quote's speaker. Names
+-- stay when their quotes go: a stale name simply matches nothing.
+CREATE TABLE speaker_names (
+    id              INTEGER PRIMARY KEY,
+    entity          INTEGER NOT NULL,
+    name            TEXT NOT NULL,
+    UNIQUE (entity, name)
+);
+-- Substrings of three or more characters are looked up, not scanned
+-- (`name LIKE '%part%'` on this table).
+CREATE VIRTUAL TABLE speaker_names_fts USING fts5(
+    name,
+    content = 'speaker_names', content_rowid = 'id',
+    tokenize = 'trigram'
+);
+CREATE TRIGGER speaker_names_fts_insert AFTER INSERT ON speaker_names BEGIN
+    INSERT INTO speaker_names_fts(rowid, name) VALUES (new.id, new.name);
+END;
+INSERT OR IGNORE INTO speaker_names (entity, name)
+    SELECT 1, speaker_canonical FROM quotes WHERE speaker_canonical IS NOT NULL;
+INSERT OR IGNORE INTO speaker_names (entity, name)
+    SELECT 0, speaker FROM quotes WHERE speaker_canonical IS NULL AND speaker IS NOT NULL;
+CREATE TRIGGER quotes_speaker_names AFTER INSERT ON quotes BEGIN
+    INSERT OR IGNORE INTO speaker_names (entity, name)
+        SELECT 1, new.speaker_canonical WHERE new.speaker_canonical IS NOT NULL;
+    INSERT OR IGNORE INTO speaker_names (entity, name)
+        SELECT 0, new.speaker WHERE new.speaker_canonical IS NULL AND new.speaker IS NOT NULL;
+END;
+-- Quotes whose speaker has no entity, by the words as written.
+CREATE INDEX quotes_written_speaker ON quotes(speaker) WHERE speaker_canonical IS NULL;
+-- The list index also carries the code and country, so that code, sector
+-- and country filters are checked on the index while walking it newest
+-- first, without reading each quote's row.
+DROP INDEX quotes_list;
+CREATE INDEX quotes_list ON quotes(first, published DESC, id, speaker_code, speaker_country);
+-- Code-prefix filters read a range of this index, with what the list needs
+-- to count and order the rows.
+DROP INDEX quotes_code;
+CREATE INDEX quotes_code ON quotes(speaker_code, first, published);
+"#,
+    },
 ];
 
 /// The schema version this build writes.

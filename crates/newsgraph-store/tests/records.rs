@@ -186,6 +186,33 @@ fn entities_mentions_and_quotes_round_trip() {
         },
     );
     assert_eq!((page.total, page.quotes.len()), (4, 1));
+    assert!(page.total_exact);
+    // A bounded count stops early and says so; a bound it does not reach
+    // gives the exact total.
+    let capped = |limit| {
+        let p = quotes(
+            &store,
+            QuoteFilter {
+                count_limit: Some(limit),
+                ..Default::default()
+            },
+        );
+        (p.total, p.total_exact, p.quotes.len())
+    };
+    assert_eq!(capped(2), (2, false, 4));
+    assert_eq!(capped(4), (4, true, 4));
+    assert_eq!(capped(100), (4, true, 4));
+    let docs = store
+        .documents(&DocFilter {
+            limit: 10,
+            count_limit: Some(0),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        (docs.total, docs.total_exact, docs.documents.len()),
+        (0, false, 1)
+    );
 
     let ents = store
         .entities(&EntityFilter {
@@ -444,7 +471,7 @@ fn a_version_2_file_is_migrated_to_hold_entities_and_quotes() {
         store.schema_version().unwrap(),
         newsgraph_store::SCHEMA_VERSION
     );
-    assert_eq!(newsgraph_store::SCHEMA_VERSION, 3);
+    assert_eq!(newsgraph_store::SCHEMA_VERSION, 4);
     assert_eq!(store.count("documents").unwrap(), 1);
     assert_eq!(store.count("quotes").unwrap(), 0);
     // The same text, now with records from newer stages, replaces the old row.
@@ -463,6 +490,81 @@ fn a_version_2_file_is_migrated_to_hold_entities_and_quotes() {
         .total,
         4
     );
+}
+
+#[test]
+fn a_version_3_file_gets_speaker_names_for_the_quotes_it_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    {
+        let mut old = Store::open_at_version(&path, 3).unwrap();
+        write(&mut old, vec![militia(MILITIA, "a.txt", (2021, 12, 9))]);
+        assert!(old.conn().prepare("SELECT * FROM speaker_names").is_err());
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 4);
+    let by = |speaker: &str| {
+        quotes(
+            &store,
+            QuoteFilter {
+                speaker: Some(speaker.into()),
+                ..Default::default()
+            },
+        )
+        .total
+    };
+    // Names written before the migration are found, by any part of them.
+    assert_eq!(by("SHAMMARI"), 2);
+    assert_eq!(by("nasr al-"), 2);
+    assert_eq!(by("IRQGOV"), 2);
+    assert_eq!(by("nobody"), 0);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_speaker_without_an_entity_is_found_by_the_words_as_written() {
+    let (_dir, mut store) = fresh();
+    let mut doc = militia(MILITIA, "a.txt", (2021, 12, 9));
+    for q in &mut doc.quotes {
+        q.speaker_entity = None;
+    }
+    write(&mut store, vec![doc]);
+    let by = |speaker: &str| {
+        quotes(
+            &store,
+            QuoteFilter {
+                speaker: Some(speaker.into()),
+                ..Default::default()
+            },
+        )
+        .total
+    };
+    let all = quotes(&store, QuoteFilter::default());
+    let written: Vec<String> = all
+        .quotes
+        .iter()
+        .filter_map(|q| q.speaker.as_ref().map(|s| s.text.clone()))
+        .collect();
+    assert!(!written.is_empty());
+    assert!(all.quotes.iter().all(|q| q.speaker_canonical.is_none()));
+    // Parts shorter than a trigram are looked for in every name; longer ones
+    // in the trigram index: both find the same quotes a plain search would.
+    let first = &written[0];
+    let chars: Vec<char> = first.chars().collect();
+    for len in [1, 2, 3, 5, chars.len()] {
+        let from = chars.len().saturating_sub(len) / 2;
+        let part: String = chars[from..(from + len).min(chars.len())].iter().collect();
+        let expected = written
+            .iter()
+            .filter(|w| w.to_lowercase().contains(&part.to_lowercase()))
+            .count() as u64;
+        assert!(expected > 0, "{part}");
+        assert_eq!(by(&part.to_uppercase()), expected, "{part}");
+    }
+    assert_eq!(by("nobody"), 0);
+    // LIKE's wildcards in a part are plain characters.
+    assert_eq!(by("%"), 0);
+    assert_eq!(by("_"), 0);
 }
 
 #[test]

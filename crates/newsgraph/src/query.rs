@@ -217,6 +217,7 @@ fn quotes(a: &QuotesArgs) -> anyhow::Result<ExitCode> {
         all: a.all,
         limit: a.limit,
         offset: a.offset,
+        count_limit: None,
     };
     let page = match user_error(store.quotes(&f))? {
         Ok(p) => p,
@@ -520,6 +521,8 @@ fn documents(a: &DocumentsArgs) -> anyhow::Result<ExitCode> {
         story: a.story.clone(),
         limit: a.limit,
         offset: a.offset,
+        // The command line counts exactly: it runs once, not per page view.
+        count_limit: None,
     };
     let page = match store.documents(&filter) {
         Err(e @ newsgraph_store::StoreError::BadQuery(_)) => {
