@@ -458,11 +458,6 @@ pub fn sniff(bytes: &[u8], path: &str) -> Format {
             &dec.text
         }
     };
-    let ext = Path::new(path)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
     let t = s.trim_start();
     // Seed header: "[ ]date YYYY-MM-DD title".
     let first_line = t.lines().next().unwrap_or("");
@@ -503,6 +498,12 @@ pub fn sniff(bytes: &[u8], path: &str) -> Format {
             return Format::Jsonl;
         }
     }
+    // Only needed from here on (plain text returned above).
+    let ext = Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
     if lower_head.starts_with('<') {
         let tags = ["<p>", "<p ", "<div", "<br", "<h1", "<article", "<title"];
         let n: usize = tags.iter().map(|p| lower_head.matches(p).count()).sum();

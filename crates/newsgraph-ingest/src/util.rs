@@ -137,8 +137,8 @@ pub fn detect_dateline(s: &str) -> Option<Dateline> {
     if place.len() < 2 || !place.as_bytes()[0].is_ascii_uppercase() {
         return None;
     }
-    let letters: Vec<u8> = place.bytes().filter(u8::is_ascii_alphabetic).collect();
-    let all_caps = letters.len() >= 2 && letters.iter().all(u8::is_ascii_uppercase);
+    let mut letters = place.bytes().filter(u8::is_ascii_alphabetic);
+    let all_caps = letters.clone().nth(1).is_some() && letters.all(|c| c.is_ascii_uppercase());
     let words = place.split_whitespace().count();
     if words > 5 {
         return None;
