@@ -18,7 +18,7 @@ fn element<'s>(s: &'s str, from: usize, to: usize, name: &str) -> Option<(usize,
     loop {
         let i = at + memchr::memchr(b'<', hay.get(at..)?)?;
         let after_name = i + 1 + name.len();
-        if hay.get(i + 1..after_name) != Some(name) {
+        if hay.get(i + 1) != name.first() || hay.get(i + 1..after_name) != Some(name) {
             at = i + 1;
             continue;
         }
@@ -39,7 +39,11 @@ fn element<'s>(s: &'s str, from: usize, to: usize, name: &str) -> Option<(usize,
 fn find_close(hay: &[u8], name: &[u8]) -> Option<usize> {
     let mut at = 0;
     loop {
-        let i = at + memmem::find(hay.get(at..)?, b"</")?;
+        let i = at + memchr::memchr(b'<', hay.get(at..)?)?;
+        if hay.get(i + 1) != Some(&b'/') {
+            at = i + 1;
+            continue;
+        }
         let n = i + 2 + name.len();
         if hay.get(i + 2..n) == Some(name) && hay.get(n) == Some(&b'>') {
             return Some(i);
