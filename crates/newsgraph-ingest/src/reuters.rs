@@ -119,8 +119,7 @@ fn read_one(ctx: &Ctx<'_>, data: &[u8], s: usize, e: usize, index: u32) -> Docum
         meta.published_raw = Some(raw_date.to_string());
     }
     let mut tb = TextBuilder::with_capacity(d.len());
-    let (ts, te, attrs) =
-        element(d, 0, d.len(), "TEXT").unwrap_or((d.len(), d.len(), ""));
+    let (ts, te, attrs) = element(d, 0, d.len(), "TEXT").unwrap_or((d.len(), d.len(), ""));
     let unproc = attrs.contains("UNPROC");
     let title = element(d, ts, te, "TITLE");
     if let Some((a, b, _)) = title {
