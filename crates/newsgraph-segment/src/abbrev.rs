@@ -153,11 +153,6 @@ pub(crate) fn is_arabic_particle(word: &[u8]) -> bool {
 /// Capitalised words that, after an abbreviation such as `Inc.` or `U.S.`,
 /// make a sentence start likely (closed-class words rarely inside names).
 pub(crate) fn is_sentence_starter(word: &[u8]) -> bool {
-    // Every listed word is 1 to 9 letters or apostrophes: this rejects
-    // most tokens before lowercasing (it runs at every model candidate).
-    if word.len() > 9 || !word.iter().all(|&c| c.is_ascii_alphabetic() || c == b'\'') {
-        return false;
-    }
     let mut buf = [0u8; 16];
     let Some(w) = lower(word, &mut buf) else {
         return false;
