@@ -236,8 +236,15 @@ impl Reader {
                 .lock()
                 .take(self.max_bytes + 1)
                 .read_to_end(&mut buf),
-            Input::File(p) => std::fs::File::open(p)
-                .and_then(|f| f.take(self.max_bytes + 1).read_to_end(&mut buf)),
+            Input::File(p) => std::fs::File::open(p).and_then(|f| {
+                // Size the buffer from the file length up front: reading
+                // through `Take` gives `read_to_end` no size hint, so it
+                // would otherwise probe and double its way up (eight `read`
+                // calls and as many reallocations for a 2 KB article).
+                let len = f.metadata().map_or(0, |m| m.len()).min(self.max_bytes);
+                buf.reserve_exact(len as usize + 1);
+                f.take(self.max_bytes + 1).read_to_end(&mut buf)
+            }),
         };
         res.map_err(|e| IngestError::io(&label, &e))?;
         if buf.len() as u64 > self.max_bytes {
@@ -451,11 +458,6 @@ pub fn sniff(bytes: &[u8], path: &str) -> Format {
             &dec.text
         }
     };
-    let ext = Path::new(path)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
     let t = s.trim_start();
     // Seed header: "[ ]date YYYY-MM-DD title".
     let first_line = t.lines().next().unwrap_or("");
@@ -496,6 +498,12 @@ pub fn sniff(bytes: &[u8], path: &str) -> Format {
             return Format::Jsonl;
         }
     }
+    // Only needed from here on (plain text returned above).
+    let ext = Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
     if lower_head.starts_with('<') {
         let tags = ["<p>", "<p ", "<div", "<br", "<h1", "<article", "<title"];
         let n: usize = tags.iter().map(|p| lower_head.matches(p).count()).sum();

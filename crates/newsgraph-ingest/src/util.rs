@@ -137,8 +137,8 @@ pub fn detect_dateline(s: &str) -> Option<Dateline> {
     if place.len() < 2 || !place.as_bytes()[0].is_ascii_uppercase() {
         return None;
     }
-    let letters: Vec<u8> = place.bytes().filter(u8::is_ascii_alphabetic).collect();
-    let all_caps = letters.len() >= 2 && letters.iter().all(u8::is_ascii_uppercase);
+    let mut letters = place.bytes().filter(u8::is_ascii_alphabetic);
+    let all_caps = letters.clone().nth(1).is_some() && letters.all(|c| c.is_ascii_uppercase());
     let words = place.split_whitespace().count();
     if words > 5 {
         return None;
@@ -203,6 +203,44 @@ pub fn detect_dateline(s: &str) -> Option<Dateline> {
 /// with `&`). Returns (replacement, bytes consumed). Control-character
 /// references decode to "" (dropped). `html` enables the named-entity table.
 pub fn decode_entity(s: &str, html: bool) -> Option<(String, usize)> {
+    entity(s, html).map(|(rep, n)| (rep.as_str().to_string(), n))
+}
+
+/// The replacement text of an entity, held inline (at most two chars).
+#[derive(Clone, Copy)]
+struct Rep {
+    buf: [u8; 8],
+    len: u8,
+}
+
+impl Rep {
+    const EMPTY: Rep = Rep {
+        buf: [0; 8],
+        len: 0,
+    };
+
+    fn push(&mut self, c: char) {
+        let n = c.encode_utf8(&mut self.buf[usize::from(self.len)..]).len();
+        self.len += n as u8;
+    }
+
+    fn of(s: &str) -> Rep {
+        let mut r = Rep::EMPTY;
+        for c in s.chars() {
+            r.push(c);
+        }
+        r
+    }
+
+    fn as_str(&self) -> &str {
+        // Only whole chars are ever pushed.
+        std::str::from_utf8(&self.buf[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+/// [`decode_entity`] without allocating: SGML and HTML are full of `&lt;`
+/// and `&#3;`, decoded once each.
+fn entity(s: &str, html: bool) -> Option<(Rep, usize)> {
     let b = s.as_bytes();
     if b.first() != Some(&b'&') {
         return None;
@@ -232,13 +270,15 @@ pub fn decode_entity(s: &str, html: bool) -> Option<(String, usize)> {
             0x80..=0x9F if html => {
                 let one = [n as u8];
                 let (d, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&one);
-                return Some((d.into_owned(), consumed));
+                return Some((Rep::of(&d), consumed));
             }
             9 | 10 | 13 => char::from_u32(n)?,
-            0..=31 | 127 => return Some((String::new(), consumed)),
+            0..=31 | 127 => return Some((Rep::EMPTY, consumed)),
             _ => char::from_u32(n).unwrap_or('\u{FFFD}'),
         };
-        return Some((ch.to_string(), consumed));
+        let mut r = Rep::EMPTY;
+        r.push(ch);
+        return Some((r, consumed));
     }
     let mut k = 1;
     while k < b.len() && k < 40 && b[k].is_ascii_alphanumeric() {
@@ -250,23 +290,25 @@ pub fn decode_entity(s: &str, html: bool) -> Option<(String, usize)> {
     let name = &s[1..k];
     let semi = b.get(k) == Some(&b';');
     let basic = match name {
-        "amp" => Some("&"),
-        "lt" => Some("<"),
-        "gt" => Some(">"),
-        "quot" => Some("\""),
-        "apos" => Some("'"),
-        "nbsp" => Some("\u{a0}"),
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
         _ => None,
     };
-    if let Some(r) = basic {
-        return Some((r.to_string(), if semi { k + 1 } else { k }));
+    if let Some(c) = basic {
+        let mut r = Rep::EMPTY;
+        r.push(c);
+        return Some((r, if semi { k + 1 } else { k }));
     }
     if !html {
         return None;
     }
     let key = &s[1..if semi { k + 1 } else { k }];
     let (a, c) = *markup5ever::data::NAMED_ENTITIES.get(key)?;
-    let mut out = String::new();
+    let mut out = Rep::EMPTY;
     out.push(char::from_u32(a)?);
     if c != 0 {
         out.push(char::from_u32(c)?);
@@ -285,9 +327,9 @@ pub fn push_decoded(tb: &mut TextBuilder, s: &str, at: u64, html: bool) {
         };
         let amp = i + off;
         tb.push_verbatim(&s[i..amp], at + i as u64);
-        match decode_entity(&s[amp..], html) {
+        match entity(&s[amp..], html) {
             Some((rep, len)) => {
-                tb.push_replaced(&rep, at + amp as u64, len as u64);
+                tb.push_replaced(rep.as_str(), at + amp as u64, len as u64);
                 i = amp + len;
             }
             None => {

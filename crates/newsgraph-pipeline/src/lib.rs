@@ -210,9 +210,12 @@ impl Pipeline {
 
     /// Reads and processes one input.
     pub fn process_input(&self, input: &Input) -> Outcome {
-        let mut docs = Vec::new();
+        let records = self.reader.read_records(input);
+        // Documents are large: growing the vector would move each several
+        // times (a Reuters file holds a thousand).
+        let mut docs = Vec::with_capacity(records.len());
         let mut errors = Vec::new();
-        for record in self.reader.read_records(input) {
+        for record in records {
             match record {
                 Ok(d) => docs.push(d),
                 Err(e) => errors.push(e),

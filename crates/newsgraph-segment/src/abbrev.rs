@@ -238,7 +238,9 @@ pub(crate) fn is_sentence_starter(word: &[u8]) -> bool {
 
 /// Contractions written without an apostrophe: the byte offset at which
 /// UD English splits the word (`gonna` → `gon|na`, `cannot` → `can|not`).
+#[inline]
 pub(crate) fn fused_split(word: &[u8]) -> Option<usize> {
+    // Cheap tests inline (this runs for every word); the lookup out of line.
     let n = word.len();
     if !(4..=8).contains(&n) {
         return None;
@@ -247,6 +249,11 @@ pub(crate) fn fused_split(word: &[u8]) -> Option<usize> {
     if !matches!(&tail, b"na" | b"ta" | b"ot" | b"nt" | b"me") {
         return None;
     }
+    fused_lookup(word)
+}
+
+#[inline(never)]
+fn fused_lookup(word: &[u8]) -> Option<usize> {
     let mut buf = [0u8; 16];
     let w = lower(word, &mut buf)?;
     match w {

@@ -451,17 +451,21 @@ pub(crate) fn split(
             ri += 1;
         }
         let is_quote = |t: &Token, dir| t.kind == TokenKind::Quote && t.quote == Some(dir);
-        let capitalised = text[toks[j].span.start as usize..].starts_with(char::is_uppercase);
-        let at_quote = is_quote(&toks[j], QuoteDir::Open)
-            || (is_quote(&toks[j - 1], QuoteDir::Close) && capitalised);
-        if rule && at_quote {
+        // Evaluated only where a branch below needs it (most tokens are
+        // neither rule boundaries nor right after a sentence start).
+        let capitalised = || starts_uppercase(text, &toks[j]);
+        let at_quote = || {
+            is_quote(&toks[j], QuoteDir::Open)
+                || (is_quote(&toks[j - 1], QuoteDir::Close) && capitalised())
+        };
+        if rule && at_quote() {
             // `… said. "Next` and `… again." Next`: sentence-final punctuation
             // next to a quotation mark. The rules are near-certain here and
             // the UD training data under-represents news quoting, so the
             // model (which missed most of these on BBC news) is not asked.
             out.push((last, j));
             last = j;
-        } else if !rule && capitalised && last == j - 1 && name_like(text, &toks[j - 1]) {
+        } else if !rule && last == j - 1 && name_like(text, &toks[j - 1]) && capitalised() {
             // `… in the category. Mike Leigh is …`: the model, trained partly
             // on e-mail and forum text where signature lines run together,
             // would make a one-word sentence of a first name. In news that is
@@ -524,5 +528,15 @@ pub fn instances(
 
 /// A capitalised word.
 fn name_like(text: &str, t: &Token) -> bool {
-    t.kind == TokenKind::Word && t.span.slice(text).starts_with(char::is_uppercase)
+    t.kind == TokenKind::Word && starts_uppercase(text, t)
+}
+
+/// Whether the token's first char is uppercase (ASCII tested on the byte).
+#[inline]
+fn starts_uppercase(text: &str, t: &Token) -> bool {
+    let s = t.span.start as usize;
+    match text.as_bytes().get(s) {
+        Some(&c) if c < 0x80 => c.is_ascii_uppercase(),
+        _ => text[s..].starts_with(char::is_uppercase),
+    }
 }
