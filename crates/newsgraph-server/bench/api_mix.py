@@ -43,8 +43,10 @@ def main():
         sys.exit(f"{db}: needs documents, quotes with speakers and entities")
 
     def fragment(name):
-        # A part of a word of the name, as someone types it.
-        w = rng.choice(name.split()) if name.split() else name
+        # The start of a word of the name, as someone types it: a word of
+        # four letters or more when the name has one ("Baker", not "of").
+        words = name.split() or [name]
+        w = rng.choice([w for w in words if len(w) >= 4] or words)
         k = min(len(w), rng.randint(4, 8))
         return w[:k]
 

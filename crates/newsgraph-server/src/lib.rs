@@ -460,11 +460,15 @@ async fn entities(
 
 async fn actors(
     State(pool): State<AppState>,
-    uri: axum::http::Uri,
     Query(p): Query<EntityParams>,
 ) -> Result<Response, ApiError> {
     let f = p.filter()?;
-    aggregate(pool, uri.to_string(), AGGREGATE_TTL, move |s| s.actors(&f)).await
+    // Keyed by the filter, not the query string: `?limit=50&offset=0` and
+    // `?offset=0&limit=50` are one answer.
+    aggregate(pool, format!("actors {f:?}"), AGGREGATE_TTL, move |s| {
+        s.actors(&f)
+    })
+    .await
 }
 
 async fn actor(
@@ -496,22 +500,65 @@ pub struct NetworkParams {
 
 async fn network(
     State(pool): State<AppState>,
-    uri: axum::http::Uri,
     Query(p): Query<NetworkParams>,
 ) -> Result<Response, ApiError> {
-    let kind = match p.kind.as_deref().map(str::trim) {
-        None | Some("" | "quotes") => NetworkKind::Quotes,
-        Some("cooccurrence") => NetworkKind::Cooccurrence,
-        Some(_) => return Err(bad("kind: quotes or cooccurrence")),
+    let f = p.filter()?;
+    aggregate(pool, format!("network {f:?}"), AGGREGATE_TTL, move |s| {
+        s.network(&f)
+    })
+    .await
+}
+
+impl NetworkParams {
+    fn filter(&self) -> Result<NetworkFilter, ApiError> {
+        let kind = match self.kind.as_deref().map(str::trim) {
+            None | Some("" | "quotes") => NetworkKind::Quotes,
+            Some("cooccurrence") => NetworkKind::Cooccurrence,
+            Some(_) => return Err(bad("kind: quotes or cooccurrence")),
+        };
+        Ok(NetworkFilter {
+            kind,
+            actor: text(&self.actor),
+            from: date(&self.from, "from")?,
+            to: date(&self.to, "to")?,
+            limit: self.limit.unwrap_or(100).min(MAX_EDGES),
+        })
+    }
+}
+
+/// Computes the answers the UI's first pages ask for (totals, timeline,
+/// actor list, network), so that the first visitors find them cached.
+async fn warm(pool: AppState) {
+    let _ = cached_json(pool.clone(), "/api/stats".into(), STATS_TTL, |s| s.stats()).await;
+    if let Ok(f) = ListParams::default().filter() {
+        let _ = cached_json(pool.clone(), timeline_key(&f), AGGREGATE_TTL, move |s| {
+            s.timeline(&f)
+        })
+        .await;
+    }
+    let actors = EntityParams {
+        limit: Some(50),
+        ..EntityParams::default()
     };
-    let f = NetworkFilter {
-        kind,
-        actor: text(&p.actor),
-        from: date(&p.from, "from")?,
-        to: date(&p.to, "to")?,
-        limit: p.limit.unwrap_or(100).min(MAX_EDGES),
+    if let Ok(f) = actors.filter() {
+        let _ = cached_json(
+            pool.clone(),
+            format!("actors {f:?}"),
+            AGGREGATE_TTL,
+            move |s| s.actors(&f),
+        )
+        .await;
+    }
+    let network = NetworkParams {
+        limit: Some(150),
+        ..NetworkParams::default()
     };
-    aggregate(pool, uri.to_string(), AGGREGATE_TTL, move |s| s.network(&f)).await
+    if let Ok(f) = network.filter() {
+        let _ = cached_json(pool, format!("network {f:?}"), AGGREGATE_TTL, move |s| {
+            s.network(&f)
+        })
+        .await;
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -548,14 +595,24 @@ async fn document(
 
 async fn timeline(
     State(pool): State<AppState>,
-    uri: axum::http::Uri,
     Query(p): Query<ListParams>,
 ) -> Result<Response, ApiError> {
     let f = p.filter()?;
-    aggregate(pool, uri.to_string(), AGGREGATE_TTL, move |s| {
+    aggregate(pool, timeline_key(&f), AGGREGATE_TTL, move |s| {
         s.timeline(&f)
     })
     .await
+}
+
+/// The timeline's cache key: the filter, less the page (which it ignores).
+fn timeline_key(f: &DocFilter) -> String {
+    let f = DocFilter {
+        limit: 0,
+        offset: 0,
+        count_limit: None,
+        ..f.clone()
+    };
+    format!("timeline {f:?}")
 }
 
 async fn stats(State(pool): State<AppState>) -> Result<Response, ApiError> {
@@ -600,6 +657,10 @@ async fn guard(req: Request, next: Next) -> Response {
 /// The API and UI routes over the store at `db` (opened read-only; it must
 /// exist and be at the current schema version).
 pub fn router(db: impl Into<PathBuf>) -> Result<Router, ServerError> {
+    Ok(router_and_pool(db)?.0)
+}
+
+fn router_and_pool(db: impl Into<PathBuf>) -> Result<(Router, AppState), ServerError> {
     let path = db.into();
     let first = Store::open_read_only(&path)?;
     let pool = Arc::new(Pool {
@@ -607,7 +668,7 @@ pub fn router(db: impl Into<PathBuf>) -> Result<Router, ServerError> {
         idle: Mutex::new(vec![first]),
         aggregates: Mutex::new(HashMap::new()),
     });
-    Ok(Router::new()
+    let router = Router::new()
         .route(
             "/",
             get(|| async { asset(INDEX_HTML, "text/html; charset=utf-8") }),
@@ -635,7 +696,8 @@ pub fn router(db: impl Into<PathBuf>) -> Result<Router, ServerError> {
         .fallback(not_found)
         .layer(axum::middleware::from_fn(guard))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(pool))
+        .with_state(pool.clone());
+    Ok((router, pool))
 }
 
 /// Serves `db` on `addr` until interrupted (Ctrl-C). `ready` is called with
@@ -645,7 +707,7 @@ pub fn serve(
     addr: &str,
     ready: impl FnOnce(std::net::SocketAddr),
 ) -> Result<(), ServerError> {
-    let app = router(db)?;
+    let (app, pool) = router_and_pool(db)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -658,6 +720,7 @@ pub fn serve(
                     reason: e.to_string(),
                 })?;
         ready(listener.local_addr()?);
+        tokio::spawn(warm(pool));
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
