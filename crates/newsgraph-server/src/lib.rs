@@ -135,10 +135,7 @@ impl Pool {
             return e.clone();
         }
         if c.len() >= AGGREGATE_CACHE {
-            c.retain(|_, e| e.age() < STALE_LIMIT);
-            if c.len() >= AGGREGATE_CACHE {
-                c.clear();
-            }
+            make_room(&mut c);
         }
         let e = Arc::new(Cached::new());
         c.insert(key.to_string(), e.clone());
@@ -151,6 +148,21 @@ impl Pool {
         if let Ok(mut c) = self.aggregates.lock() {
             c.insert(key, Arc::new(e));
         }
+    }
+}
+
+/// Drops answers too old to serve, then, if the cache is still full, the
+/// oldest quarter: answers that are asked for keep being refreshed, so they
+/// are young, while one-off ones (an actor page seen once) age out.
+fn make_room(c: &mut HashMap<String, Arc<Cached>>) {
+    c.retain(|_, e| e.age() < STALE_LIMIT);
+    if c.len() < AGGREGATE_CACHE {
+        return;
+    }
+    let mut by_age: Vec<(Duration, String)> = c.iter().map(|(k, e)| (e.age(), k.clone())).collect();
+    by_age.sort_unstable_by(|a, b| b.cmp(a));
+    for (_, k) in by_age.into_iter().take(AGGREGATE_CACHE / 4) {
+        c.remove(&k);
     }
 }
 
@@ -965,4 +977,33 @@ pub fn openapi_doc() -> serde_json::Value {
                 "quotes": {"type": "array", "items": {"$ref": "#/components/schemas/Quote"}}}}]}
         }}
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_cache_drops_its_oldest_answers_and_keeps_the_young() {
+        let pool = Pool {
+            path: PathBuf::from("unused.db"),
+            idle: Mutex::new(Vec::new()),
+            aggregates: Mutex::new(HashMap::new()),
+        };
+        for i in 0..AGGREGATE_CACHE - 1 {
+            pool.entry(&format!("old {i}"));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+        pool.replace("popular".into(), Bytes::from_static(b"{}"));
+        assert_eq!(pool.aggregates.lock().unwrap().len(), AGGREGATE_CACHE);
+        // One more answer: a quarter of the oldest make room for it.
+        pool.entry("new");
+        let c = pool.aggregates.lock().unwrap();
+        assert_eq!(c.len(), AGGREGATE_CACHE - AGGREGATE_CACHE / 4 + 1);
+        assert!(c.contains_key("popular") && c.contains_key("new"));
+        assert!(!c.contains_key("old 0"));
+        // The same entry answers again while it is young enough.
+        drop(c);
+        assert!(pool.entry("popular").value.get().is_some());
+    }
 }
