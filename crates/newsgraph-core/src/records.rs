@@ -111,6 +111,12 @@ pub struct Quote {
     /// What was said, without the quotation marks; for indirect speech the
     /// whole reported clause.
     pub content: Span,
+    /// When the attribution interrupts the words (`“…,” he said, “…”`):
+    /// the pieces of the content, in order, each within `content` (which
+    /// then runs from the first piece to the last, attribution included).
+    /// Empty when the content is one piece.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Span>,
     /// The reporting word or phrase (`said`, `pointed out`, `according to`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cue: Option<Span>,
@@ -129,6 +135,29 @@ pub struct Quote {
     /// content spans.
     pub paragraphs: (u32, u32),
     pub version: String,
+}
+
+impl Quote {
+    /// The content's pieces: `parts`, or the content as one piece.
+    pub fn pieces(&self) -> &[Span] {
+        if self.parts.is_empty() {
+            std::slice::from_ref(&self.content)
+        } else {
+            &self.parts
+        }
+    }
+
+    /// The quoted words in `text` (the document's text): the content, or
+    /// its parts joined by ` … ` when the attribution interrupts it.
+    pub fn words<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let piece = |s: Span| text.get(s.start as usize..s.end as usize).unwrap_or("");
+        if self.parts.is_empty() {
+            std::borrow::Cow::Borrowed(piece(self.content))
+        } else {
+            let pieces: Vec<&str> = self.parts.iter().map(|&s| piece(s)).collect();
+            std::borrow::Cow::Owned(pieces.join(" … "))
+        }
+    }
 }
 
 /// A normalised time expression (TimeML-style value).

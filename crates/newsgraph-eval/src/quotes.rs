@@ -10,8 +10,9 @@
 //! source or a content (beliefs included), as PolNeAR annotates them; a
 //! relation without content cannot be matched and counts against recall.
 //!
-//! **Matching.** The overlap of a predicted content span and a gold content
-//! (the union of its pieces) is the number of shared *alphanumeric*
+//! **Matching.** The overlap of a predicted content (the union of its
+//! pieces, when an attribution interrupts it) and a gold content (the union
+//! of its pieces) is the number of shared *alphanumeric*
 //! characters divided by the alphanumeric length of the longer of the two
 //! (so quotation marks, punctuation and spaces, which the two conventions
 //! place differently, do not count). Predictions and gold relations are
@@ -325,13 +326,14 @@ fn overlaps_any(a: Span, bs: &[Span]) -> bool {
     bs.iter().any(|b| inter(a, *b).is_some())
 }
 
-/// Overlap of a predicted span and a gold span list (see the module docs).
-fn overlap(al: &Alnum, pred: Span, gold: &[Span]) -> f64 {
-    let p = al.count(pred);
+/// Overlap of a predicted content (its pieces) and a gold span list (see
+/// the module docs).
+fn overlap(al: &Alnum, pred: &[Span], gold: &[Span]) -> f64 {
+    let p: u32 = pred.iter().map(|s| al.count(*s)).sum();
     let g: u32 = gold.iter().map(|s| al.count(*s)).sum();
-    let i: u32 = gold
+    let i: u32 = pred
         .iter()
-        .filter_map(|s| inter(pred, *s))
+        .flat_map(|p| gold.iter().filter_map(move |s| inter(*p, *s)))
         .map(|s| al.count(s))
         .sum();
     let m = p.max(g);
@@ -367,10 +369,10 @@ pub fn score_document(doc: &Document, gold: &[GoldAttribution], c: &mut QuoteCou
     let mut ov = Vec::new();
     for (pi, q) in doc.quotes.iter().enumerate() {
         for (gi, g) in gold.iter().enumerate() {
-            if g.content.is_empty() || !overlaps_any(q.content, &g.content) {
+            if g.content.is_empty() || !q.pieces().iter().any(|&p| overlaps_any(p, &g.content)) {
                 continue;
             }
-            ov.push((pi, gi, overlap(&al, q.content, &g.content)));
+            ov.push((pi, gi, overlap(&al, q.pieces(), &g.content)));
         }
     }
     let m03 = greedy(&ov, 0.3);
@@ -648,7 +650,7 @@ pub fn score_seed(doc: &Document, expected: &[SeedQuote]) -> SeedReport {
     for (pi, q) in doc.quotes.iter().enumerate() {
         for (gi, s) in spans.iter().enumerate() {
             if let Some(s) = s {
-                let o = overlap(&al, q.content, std::slice::from_ref(s));
+                let o = overlap(&al, q.pieces(), std::slice::from_ref(s));
                 if o > 0.0 {
                     ov.push((pi, gi, o));
                 }
@@ -793,6 +795,7 @@ mod tests {
         Quote {
             kind: QuoteKind::Indirect,
             content: Span::new(c, c + content.len()),
+            parts: Vec::new(),
             cue: None,
             speaker: Some(Span::new(s, s + speaker.len())),
             speaker_entity: None,

@@ -790,6 +790,8 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
         mixed: bool,
         /// End of the content (last token) after merging continuations.
         last: usize,
+        /// The merged regions' contents (first and last tokens).
+        pieces: Vec<(usize, usize)>,
     }
     let mut found: Vec<Found> = Vec::new();
     for (ri, r) in regions.iter().enumerate() {
@@ -889,6 +891,7 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
             if p.after && !p.mixed && attr.cue.is_some() && attr.cue == p.attr.cue {
                 p.last = r.last;
                 p.region.close = r.close;
+                p.pieces.push((r.first, r.last));
                 continue;
             }
         }
@@ -911,6 +914,7 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
                     {
                         p.last = r.last;
                         p.region.close = r.close;
+                        p.pieces.push((r.first, r.last));
                         continue;
                     }
                 }
@@ -923,6 +927,7 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
             after,
             mixed,
             last: r.last,
+            pieces: vec![(r.first, r.last)],
         });
     }
     for f in found {
@@ -938,10 +943,26 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
         } else {
             QuoteKind::Direct
         };
-        out.push((
-            make_quote(cx, kind, content, &f.attr, version),
-            PRIORITY_MARKS,
-        ));
+        let mut q = make_quote(cx, kind, content, &f.attr, version);
+        // Pieces with words between them (the attribution) are kept apart,
+        // so that the quoted words can be read without it.
+        let interrupted = f
+            .pieces
+            .windows(2)
+            .any(|w| (w[0].1 + 1..w[1].0).any(|k| cx.is_word(k)));
+        if interrupted {
+            q.parts = f
+                .pieces
+                .iter()
+                .filter_map(|&(a, b)| cx.trim_punct_edges(a, b))
+                .map(|(lo, hi)| cx.span(lo, hi))
+                .filter(|s| !s.is_empty())
+                .collect();
+            if q.parts.len() < 2 {
+                q.parts.clear();
+            }
+        }
+        out.push((q, PRIORITY_MARKS));
     }
 }
 
@@ -976,6 +997,7 @@ fn make_quote(cx: &Ctx<'_>, kind: QuoteKind, content: Span, a: &Attr, version: &
     Quote {
         kind,
         content,
+        parts: Vec::new(),
         cue: sp(a.cue),
         speaker: sp(a.speaker),
         speaker_entity: None,

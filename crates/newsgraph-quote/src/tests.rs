@@ -117,6 +117,34 @@ fn interrupted_quote_is_one_quote() {
 }
 
 #[test]
+fn an_interrupted_quote_keeps_its_parts_without_the_attribution() {
+    for text in [
+        "“We will stay,” the farmer said, “and we will plant again next spring.”",
+        "The fields flooded twice. \"We will stay,\" Tomas Varga, a farmer near the river, \
+         said. \"We will plant again next spring.\"",
+    ] {
+        for mut doc in [segmented(text), parsed(text)] {
+            stage().run(&mut doc);
+            assert_eq!(doc.quotes.len(), 1, "{text}");
+            let q = &doc.quotes[0];
+            let parts: Vec<&str> = q.parts.iter().map(|&p| doc.slice(p)).collect();
+            assert_eq!(parts.len(), 2, "{parts:?}");
+            assert!(parts[0].starts_with("We will stay"), "{parts:?}");
+            assert!(parts[1].ends_with("next spring."), "{parts:?}");
+            // Each part lies in the content, and the words leave out who
+            // said them.
+            assert!(q.parts.iter().all(|p| q.content.contains(*p)));
+            let words = q.words(&doc.text);
+            assert!(!words.contains("said") && words.contains(" … "), "{words}");
+        }
+    }
+    // One piece: no parts.
+    let mut doc = segmented("“We will stay,” the farmer said.");
+    stage().run(&mut doc);
+    assert!(doc.quotes[0].parts.is_empty());
+}
+
+#[test]
 fn unbalanced_mark_stops_at_the_end_of_its_line() {
     let text = "“The water is unsafe to drink, the health officer said on Friday.\n\n\
                 Schools in the district will stay closed. Buses will run as usual.\n\n\

@@ -129,6 +129,7 @@ fn article(i: u64) -> Document {
         quotes.push(Quote {
             kind: QuoteKind::Direct,
             content: Span::new(c0, c1),
+            parts: Vec::new(),
             cue: None,
             speaker: Some(name_span),
             speaker_entity: Some(pe),

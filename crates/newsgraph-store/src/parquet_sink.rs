@@ -71,6 +71,7 @@ pub const TEXT_COLUMNS: &[&str] = &[
     "speaker_country",
     "addressee",
     "statement_doc_id",
+    "parts",
 ];
 
 /// The type of an export column, by name. Every column of every exported

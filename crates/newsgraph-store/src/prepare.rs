@@ -43,6 +43,9 @@ pub struct QuoteRow {
     pub kind: &'static str,
     pub offsets: Offsets,
     pub text: String,
+    /// `[[start, end], …]` of the content's pieces when an attribution
+    /// interrupts it (`Quote::parts`).
+    pub parts: Option<String>,
     pub cue: Option<(Span, String)>,
     pub speaker: Option<(Span, String)>,
     pub speaker_canonical: Option<String>,
@@ -189,7 +192,8 @@ impl PreparedDoc {
             .enumerate()
             .map(|(i, q)| {
                 let ent = q.speaker_entity.and_then(|e| doc.entities.get(e as usize));
-                let content = text(q.content);
+                // The words without an interrupting attribution (`parts`).
+                let content = q.words(&doc.text).into_owned();
                 let speaker = q.speaker.map(|s| (s, text(s)));
                 let canonical = ent.map(|e| e.canonical.clone());
                 let who = canonical
@@ -201,7 +205,10 @@ impl PreparedDoc {
                     .enumerate()
                     .filter(|&(e, ent)| {
                         Some(e as u32) != q.speaker_entity
-                            && ent.mentions.iter().any(|m| q.content.contains(m.span))
+                            && ent
+                                .mentions
+                                .iter()
+                                .any(|m| q.pieces().iter().any(|p| p.contains(m.span)))
                     })
                     .map(|(e, ent)| (e as u32, ent.canonical.clone()))
                     .collect();
@@ -211,6 +218,11 @@ impl PreparedDoc {
                     offsets: offsets(q.content),
                     dup_key: quote_key(&content, who),
                     text: content,
+                    parts: (!q.parts.is_empty()).then(|| {
+                        let spans: Vec<[u32; 2]> =
+                            q.parts.iter().map(|p| [p.start, p.end]).collect();
+                        serde_json::to_string(&spans).unwrap_or_default()
+                    }),
                     cue: q.cue.map(|s| (s, text(s))),
                     speaker,
                     speaker_canonical: canonical,

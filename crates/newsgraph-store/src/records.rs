@@ -82,11 +82,16 @@ pub struct QuoteOut {
     pub outlet: Option<String>,
     pub title: Option<String>,
     pub kind: String,
-    /// The content, without quotation marks.
+    /// The content, without quotation marks (its pieces joined by ` … `
+    /// when the attribution interrupts it).
     pub text: String,
     /// Offsets of the content.
     #[serde(flatten)]
     pub offsets: RecordOffsets,
+    /// Byte spans of the content's pieces when the attribution interrupts
+    /// it (the offsets above then run from the first piece to the last).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<[u64; 2]>>,
     pub cue: Option<SpanText>,
     pub speaker: Option<SpanText>,
     pub speaker_entity: Option<u32>,
@@ -375,7 +380,7 @@ const QUOTE_COLUMNS: &str = "d.doc_id, q.idx, d.published, d.outlet, d.title, q.
     q.cue_start, q.cue_end, q.cue, q.speaker_start, q.speaker_end, q.speaker,
     q.speaker_entity, q.speaker_canonical, q.speaker_code, q.speaker_country,
     q.addressee_start, q.addressee_end, q.addressee, q.addressee_entity,
-    q.paragraph_start, q.paragraph_end, q.version,
+    q.paragraph_start, q.paragraph_end, q.version, q.parts,
     (SELECT group_concat(d2.doc_id, ' ' ORDER BY q2.id) FROM quotes q2
         JOIN documents d2 ON d2.id = q2.doc
         WHERE q2.story = q.story AND q2.dup_key = q.dup_key)";
@@ -403,7 +408,8 @@ fn span_text(r: &rusqlite::Row<'_>, a: usize) -> rusqlite::Result<Option<SpanTex
 }
 
 fn quote_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuoteOut> {
-    let docs: Option<String> = r.get(30)?;
+    let docs: Option<String> = r.get(31)?;
+    let parts: Option<String> = r.get(30)?;
     let evidence_docs: Vec<String> = docs
         .unwrap_or_default()
         .split(' ')
@@ -419,6 +425,7 @@ fn quote_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuoteOut> {
         kind: r.get(5)?,
         text: r.get(6)?,
         offsets: offsets_at(r, 7)?,
+        parts: parts.and_then(|p| serde_json::from_str(&p).ok()),
         cue: span_text(r, 13)?,
         speaker: span_text(r, 16)?,
         speaker_entity: r.get(19)?,

@@ -322,6 +322,16 @@ DROP INDEX quotes_code;
 CREATE INDEX quotes_code ON quotes(speaker_code, first, published);
 "#,
     },
+    Migration {
+        version: 5,
+        name: "the pieces of a quote interrupted by its attribution",
+        sql: r#"
+-- JSON `[[start, end], …]`: byte spans of the content's pieces when the
+-- attribution interrupts it (`“…,” he said, “…”`); NULL for one piece.
+-- `text` then holds the pieces joined by ` … `.
+ALTER TABLE quotes ADD COLUMN parts TEXT;
+"#,
+    },
 ];
 
 /// The schema version this build writes.

@@ -341,12 +341,17 @@ fn write_doc(
     tx.prepare_cached("INSERT INTO doc_tokens (doc, n, data) VALUES (?1, ?2, ?3)")?
         .execute(params![id, d.tokens.len() as i64, p.tokens])?;
     if version >= 3 {
-        write_entities_and_quotes(tx, id, p)?;
+        write_entities_and_quotes(tx, id, p, version)?;
     }
     Ok(())
 }
 
-fn write_entities_and_quotes(tx: &Transaction<'_>, id: i64, p: &PreparedDoc) -> Result<()> {
+fn write_entities_and_quotes(
+    tx: &Transaction<'_>,
+    id: i64,
+    p: &PreparedDoc,
+    version: u32,
+) -> Result<()> {
     let d = &p.doc;
     if d.entities.is_empty() && d.quotes.is_empty() {
         return Ok(());
@@ -460,6 +465,11 @@ fn write_entities_and_quotes(tx: &Transaction<'_>, id: i64, p: &PreparedDoc) -> 
             published
         ])?;
         let qid = tx.last_insert_rowid();
+        // The few interrupted quotes get their pieces (schema 5 on).
+        if let (Some(parts), true) = (&r.parts, version >= 5) {
+            tx.prepare_cached("UPDATE quotes SET parts = ?2 WHERE id = ?1")?
+                .execute(params![qid, parts])?;
+        }
         for (e, canonical) in &r.targets {
             tgt.execute(params![qid, e, canonical])?;
         }

@@ -471,7 +471,7 @@ fn a_version_2_file_is_migrated_to_hold_entities_and_quotes() {
         store.schema_version().unwrap(),
         newsgraph_store::SCHEMA_VERSION
     );
-    assert_eq!(newsgraph_store::SCHEMA_VERSION, 4);
+    assert_eq!(newsgraph_store::SCHEMA_VERSION, 5);
     assert_eq!(store.count("documents").unwrap(), 1);
     assert_eq!(store.count("quotes").unwrap(), 0);
     // The same text, now with records from newer stages, replaces the old row.
@@ -502,7 +502,10 @@ fn a_version_3_file_gets_speaker_names_for_the_quotes_it_holds() {
         assert!(old.conn().prepare("SELECT * FROM speaker_names").is_err());
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        newsgraph_store::SCHEMA_VERSION
+    );
     let by = |speaker: &str| {
         quotes(
             &store,
@@ -565,6 +568,44 @@ fn a_speaker_without_an_entity_is_found_by_the_words_as_written() {
     // LIKE's wildcards in a part are plain characters.
     assert_eq!(by("%"), 0);
     assert_eq!(by("_"), 0);
+}
+
+#[test]
+fn an_interrupted_quote_keeps_its_parts_and_reads_without_its_attribution() {
+    let (_dir, mut store) = fresh();
+    let mut doc = militia(MILITIA, "a.txt", (2021, 12, 9));
+    let c = doc.quotes[0].content;
+    // Two pieces of the content with a gap between them (where an
+    // attribution would stand).
+    let text = doc.text.clone();
+    let cut = |at: u32| {
+        (at..c.end)
+            .find(|&k| text.as_bytes()[k as usize] == b' ')
+            .unwrap_or(c.end)
+    };
+    let a = cut(c.start + (c.end - c.start) / 3);
+    let b = cut(a + 1);
+    doc.quotes[0].parts = vec![
+        newsgraph_core::Span::new(c.start as usize, a as usize),
+        newsgraph_core::Span::new(b as usize + 1, c.end as usize),
+    ];
+    let words = doc.quotes[0].words(&doc.text).into_owned();
+    write(&mut store, vec![doc.clone()]);
+    let d = store.document(&doc.id).unwrap().unwrap();
+    let q = &d.quotes[0];
+    assert_eq!(q.text, words);
+    assert!(q.text.contains(" … "));
+    let parts = q.parts.clone().unwrap();
+    assert_eq!(
+        parts,
+        vec![
+            [u64::from(c.start), u64::from(a)],
+            [u64::from(b) + 1, u64::from(c.end)]
+        ]
+    );
+    // One-piece quotes have none.
+    assert!(d.quotes[1].parts.is_none());
+    assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 
 #[test]

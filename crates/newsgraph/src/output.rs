@@ -116,6 +116,9 @@ struct PartOut<'t> {
 struct QuoteOut<'t> {
     kind: newsgraph_core::QuoteKind,
     content: PartOut<'t>,
+    /// The pieces of the content when the attribution interrupts it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    parts: Vec<PartOut<'t>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cue: Option<PartOut<'t>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -247,6 +250,7 @@ impl Serialize for Seq<'_, '_, newsgraph_core::Quote> {
             seq.serialize_element(&QuoteOut {
                 kind: q.kind,
                 content: part(q.content),
+                parts: q.parts.iter().map(|&p| part(p)).collect(),
                 cue: q.cue.map(part),
                 speaker: q.speaker.map(part),
                 speaker_entity: q.speaker_entity,

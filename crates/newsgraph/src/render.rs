@@ -51,7 +51,7 @@ pub fn quote_line(doc: &Document, q: &Quote) -> String {
         (None, Some(s)) => format!("{via} {}", flat(doc.slice(s))),
         (None, None) => String::new(),
     };
-    let content = flat(doc.slice(q.content));
+    let content = flat(&q.words(&doc.text));
     // A label's colon or a signature's dash is no verb to print: `SENATOR: “…”`.
     let cue = if cue.chars().any(char::is_alphanumeric) {
         format!(" {cue}")
