@@ -260,6 +260,7 @@ impl Document {
                 [Some(q.content), q.cue, q.speaker, q.addressee]
                     .into_iter()
                     .flatten()
+                    .chain(q.parts.iter().copied())
             }));
         for s in spans {
             if !ok(s) {
@@ -305,6 +306,13 @@ impl Document {
             }
         }
         for q in &self.quotes {
+            let ordered = q.parts.windows(2).all(|w| w[0].end <= w[1].start);
+            if !ordered || q.parts.iter().any(|p| !q.content.contains(*p)) {
+                return Err(format!(
+                    "quote {:?} has parts out of order or outside its content",
+                    q.content
+                ));
+            }
             let bad = |i: Option<u32>| i.is_some_and(|i| i as usize >= n_entities);
             if bad(q.speaker_entity) || bad(q.addressee_entity) {
                 return Err(format!(
@@ -394,6 +402,30 @@ mod tests {
             paragraph: 0,
         });
         doc
+    }
+
+    #[test]
+    fn check_wants_quote_parts_in_order_inside_the_content() {
+        let quote = |parts: Vec<Span>| crate::Quote {
+            kind: crate::QuoteKind::Direct,
+            content: Span::new(0, 5),
+            parts,
+            cue: None,
+            speaker: None,
+            speaker_entity: None,
+            addressee: None,
+            addressee_entity: None,
+            paragraphs: (0, 1),
+            version: "test".into(),
+        };
+        let mut doc = parsed([Some(1), None, Some(1)]);
+        doc.quotes = vec![quote(vec![Span::new(0, 1), Span::new(4, 5)])];
+        assert_eq!(doc.check(), Ok(()));
+        assert_eq!(doc.quotes[0].words(&doc.text), "a … c");
+        doc.quotes = vec![quote(vec![Span::new(4, 5), Span::new(0, 1)])];
+        assert!(doc.check().is_err());
+        doc.quotes = vec![quote(vec![Span::new(0, 1), Span::new(4, 6)])];
+        assert!(doc.check().is_err());
     }
 
     #[test]
