@@ -23,8 +23,10 @@
 //! - `GET /`: the web UI (HTML, JS and CSS compiled into the binary, no CDN).
 //!
 //! The store is opened read-only; queries run on blocking threads with a
-//! small pool of connections; the aggregate answers (actors, network) are
-//! cached for a few seconds. Every SQL statement is parameterised (user
+//! small pool of connections; the aggregate answers (actor lists and pages,
+//! network, timeline, totals) are cached for a few seconds and refreshed in
+//! the background; list totals are counted up to [`COUNT_AHEAD`] past the
+//! page (`total_exact`). Every SQL statement is parameterised (user
 //! input is bound, never spliced), request bodies and query strings are
 //! bounded, and the UI only ever inserts article text as text nodes, under
 //! a Content-Security-Policy that forbids inline scripts.
