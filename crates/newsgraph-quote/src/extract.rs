@@ -958,7 +958,10 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
                 .map(|(lo, hi)| cx.span(lo, hi))
                 .filter(|s| !s.is_empty())
                 .collect();
-            if q.parts.len() < 2 {
+            // Only pieces that follow one another inside the content (a
+            // region nested in another, as odd marks can make, gives none).
+            let ordered = q.parts.windows(2).all(|w| w[0].end <= w[1].start);
+            if q.parts.len() < 2 || !ordered || q.parts.iter().any(|p| !content.contains(*p)) {
                 q.parts.clear();
             }
         }

@@ -145,6 +145,16 @@ fn an_interrupted_quote_keeps_its_parts_without_the_attribution() {
 }
 
 #[test]
+fn parts_from_nested_odd_marks_stay_inside_the_content() {
+    // Found by `never_panics_on_quote_soup`: a single-mark region nested in
+    // a guillemet one was merged as a second piece lying before the first.
+    for mut doc in [segmented("« said ” said «‘”“"), segmented(" said ‘„’\"“")] {
+        stage().run(&mut doc);
+        assert_eq!(doc.check(), Ok(()));
+    }
+}
+
+#[test]
 fn unbalanced_mark_stops_at_the_end_of_its_line() {
     let text = "“The water is unsafe to drink, the health officer said on Friday.\n\n\
                 Schools in the district will stay closed. Buses will run as usual.\n\n\
