@@ -93,15 +93,23 @@ for table, n in expected.items():
             problems.append(f"{table}.{col}: {t.schema.field(col).type}, expected {ty}")
     print(f"{table:>18}: {n} rows; {len(t.schema)} columns")
 # Offsets are usable as they are: every sentence's, mention's and quote's text
-# is its span of the document text.
+# is its span of the document text (a quote interrupted by its attribution,
+# with `parts`, holds its pieces joined by " … " instead).
 for table in ["sentences", "mentions", "quotes"]:
+    whole = "s.parts IS NULL AND " if table == "quotes" else ""
     bad = con.execute(
         f"""SELECT count(*) FROM read_parquet('{pq_dir}/{table}.parquet') s
             JOIN read_parquet('{pq_dir}/documents.parquet') d USING (doc_id)
-            WHERE substr(d.text, s.char_start + 1, s.char_end - s.char_start) != s.text"""
+            WHERE {whole}substr(d.text, s.char_start + 1, s.char_end - s.char_start) != s.text"""
     ).fetchone()[0]
     if bad:
         problems.append(f"{bad} {table} row(s) whose text is not their span of the document")
+bad = con.execute(
+    f"""SELECT count(*) FROM read_parquet('{pq_dir}/quotes.parquet')
+        WHERE parts IS NOT NULL AND (text NOT LIKE '% … %' OR parts NOT LIKE '[[%]]')"""
+).fetchone()[0]
+if bad:
+    problems.append(f"{bad} quotes row(s) with parts but not their pieces joined")
 # Statements: deduplicating by (statement_doc_id, statement_quote_index) gives
 # as many rows as the store has statements, and evidence counts add up.
 statements = one("SELECT count(*) FROM (SELECT 1 FROM quotes GROUP BY story, dup_key)")
