@@ -257,7 +257,7 @@ impl Document {
                     .flat_map(|e| e.mentions.iter().map(|m| m.span)),
             )
             .chain(self.quotes.iter().flat_map(|q| {
-                [Some(q.content), q.cue, q.speaker, q.addressee]
+                [Some(q.content), q.cue, q.speaker, q.addressee, q.clause]
                     .into_iter()
                     .flatten()
                     .chain(q.parts.iter().copied())
@@ -310,6 +310,12 @@ impl Document {
             if !ordered || q.parts.iter().any(|p| !q.content.contains(*p)) {
                 return Err(format!(
                     "quote {:?} has parts out of order or outside its content",
+                    q.content
+                ));
+            }
+            if q.clause.is_some_and(|c| !c.contains(q.content)) {
+                return Err(format!(
+                    "quote {:?} has a clause that does not hold its content",
                     q.content
                 ));
             }
@@ -410,6 +416,7 @@ mod tests {
             kind: crate::QuoteKind::Direct,
             content: Span::new(0, 5),
             parts,
+            clause: None,
             cue: None,
             speaker: None,
             speaker_entity: None,
@@ -425,6 +432,30 @@ mod tests {
         doc.quotes = vec![quote(vec![Span::new(4, 5), Span::new(0, 1)])];
         assert!(doc.check().is_err());
         doc.quotes = vec![quote(vec![Span::new(0, 1), Span::new(4, 6)])];
+        assert!(doc.check().is_err());
+    }
+
+    #[test]
+    fn check_wants_a_mixed_quote_clause_around_its_content() {
+        let quote = |clause: Span| crate::Quote {
+            kind: crate::QuoteKind::Mixed,
+            content: Span::new(2, 3),
+            parts: Vec::new(),
+            clause: Some(clause),
+            cue: None,
+            speaker: None,
+            speaker_entity: None,
+            addressee: None,
+            addressee_entity: None,
+            paragraphs: (0, 1),
+            version: "test".into(),
+        };
+        let mut doc = parsed([Some(1), None, Some(1)]);
+        doc.quotes = vec![quote(Span::new(0, 5))];
+        assert_eq!(doc.check(), Ok(()));
+        doc.quotes = vec![quote(Span::new(0, 2))];
+        assert!(doc.check().is_err());
+        doc.quotes = vec![quote(Span::new(0, 9))];
         assert!(doc.check().is_err());
     }
 

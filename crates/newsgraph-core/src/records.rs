@@ -117,6 +117,13 @@ pub struct Quote {
     /// Empty when the content is one piece.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Span>,
+    /// For a mixed quote: the whole reported clause that holds the quoted
+    /// words (`the United States has “formed many proxies …”` around
+    /// `formed many proxies …`), which attribution corpora such as PolNeAR
+    /// mark as the content. Contains `content`; absent when the parse
+    /// gives no clause, and for direct and indirect quotes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause: Option<Span>,
     /// The reporting word or phrase (`said`, `pointed out`, `according to`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cue: Option<Span>,

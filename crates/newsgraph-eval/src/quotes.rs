@@ -11,7 +11,9 @@
 //! relation without content cannot be matched and counts against recall.
 //!
 //! **Matching.** The overlap of a predicted content (the union of its
-//! pieces, when an attribution interrupts it) and a gold content (the union
+//! pieces, when an attribution interrupts it; for a mixed quote, the
+//! reported clause around the quoted words, `Quote::clause`, which is what
+//! PolNeAR marks as the content) and a gold content (the union
 //! of its pieces) is the number of shared *alphanumeric*
 //! characters divided by the alphanumeric length of the longer of the two
 //! (so quotation marks, punctuation and spaces, which the two conventions
@@ -360,6 +362,16 @@ fn greedy(ov: &[(usize, usize, f64)], threshold: f64) -> Vec<(usize, usize)> {
     out
 }
 
+/// What PolNeAR calls a quote's content: for a mixed quote the whole
+/// reported clause around the quoted words (`Quote::clause`), otherwise the
+/// content's pieces.
+fn polnear_content(q: &newsgraph_core::Quote) -> &[Span] {
+    match &q.clause {
+        Some(c) => std::slice::from_ref(c),
+        None => q.pieces(),
+    }
+}
+
 /// Scores one annotated document against its gold attributions.
 pub fn score_document(doc: &Document, gold: &[GoldAttribution], c: &mut QuoteCounts) {
     let al = Alnum::new(&doc.text);
@@ -369,10 +381,11 @@ pub fn score_document(doc: &Document, gold: &[GoldAttribution], c: &mut QuoteCou
     let mut ov = Vec::new();
     for (pi, q) in doc.quotes.iter().enumerate() {
         for (gi, g) in gold.iter().enumerate() {
-            if g.content.is_empty() || !q.pieces().iter().any(|&p| overlaps_any(p, &g.content)) {
+            let pieces = polnear_content(q);
+            if g.content.is_empty() || !pieces.iter().any(|&p| overlaps_any(p, &g.content)) {
                 continue;
             }
-            ov.push((pi, gi, overlap(&al, q.pieces(), &g.content)));
+            ov.push((pi, gi, overlap(&al, pieces, &g.content)));
         }
     }
     let m03 = greedy(&ov, 0.3);
@@ -796,6 +809,7 @@ mod tests {
             kind: QuoteKind::Indirect,
             content: Span::new(c, c + content.len()),
             parts: Vec::new(),
+            clause: None,
             cue: None,
             speaker: Some(Span::new(s, s + speaker.len())),
             speaker_entity: None,

@@ -240,10 +240,18 @@ const PRIORITY_LEARNED: u8 = 4;
 /// Keeps the best non-overlapping candidates (lower priority number first,
 /// then longer content), sorted by content span.
 fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
+    let cands_by_parse: Vec<(Span, Option<Span>)> = cands
+        .iter()
+        .filter(|(q, p)| *p >= PRIORITY_PARSE && q.parts.is_empty())
+        .map(|(q, _)| (q.content, q.cue))
+        .collect();
     cands.sort_by_key(|(q, p)| (*p, std::cmp::Reverse(q.content.len()), q.content.start));
     let mut kept: Vec<(Quote, u8)> = Vec::new();
     for (q, p) in cands {
         let clash = kept.iter().any(|(k, kp)| {
+            if nests(&q, p, k) {
+                return false;
+            }
             let inter = overlap(k.content, q.content);
             // Reported speech never overlaps quoted words of a quote.
             inter > 0
@@ -253,9 +261,45 @@ fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
             kept.push((q, p));
         }
     }
+    for (q, p) in &mut kept {
+        if *p == PRIORITY_MARKS {
+            q.clause = clause_of(q, &cands_by_parse);
+        }
+    }
     let mut kept: Vec<Quote> = kept.into_iter().map(|(q, _)| q).collect();
     kept.sort_by_key(|q| (q.content.start, q.content.end));
     kept
+}
+
+/// The reported clause around the quoted words of a mixed quote found from
+/// its quotation marks: the longest
+/// clause the parse (or the model) found for the same cue that holds them
+/// and is longer than they are. The quoted words stay the content (what the
+/// speaker said word for word); the clause says what they are about.
+fn clause_of(q: &Quote, clauses: &[(Span, Option<Span>)]) -> Option<Span> {
+    if q.kind != QuoteKind::Mixed {
+        return None;
+    }
+    let cue = q.cue?;
+    clauses
+        .iter()
+        .filter(|(c, qc)| *qc == Some(cue) && c.contains(q.content) && c.len() > q.content.len())
+        .map(|(c, _)| *c)
+        .max_by_key(|c| (c.len(), std::cmp::Reverse(c.start)))
+}
+
+/// Reported speech `q` (from the parse) around a mixed quote `inner` that
+/// has its own cue inside `q`'s clause: `Trump said [that Clinton once
+/// described the pact as “the gold standard”]` holds two attributions, and
+/// both are kept.
+fn nests(q: &Quote, p: u8, inner: &Quote) -> bool {
+    p == PRIORITY_PARSE
+        && inner.kind == QuoteKind::Mixed
+        && q.content.contains(inner.content)
+        && q.content.len() > inner.content.len()
+        && inner
+            .cue
+            .is_some_and(|c| q.content.contains(c) && Some(c) != q.cue)
 }
 
 fn overlap(a: Span, b: Span) -> usize {
@@ -436,11 +480,15 @@ impl<'a> Ctx<'a> {
         let participle =
             self.lower[c].ends_with("ing") || (self.tagged && self.doc.words[c].xpos == "VBG");
         if participle {
-            // The topmost clause with a subject.
+            // The topmost clause with a subject, short of quoted words that
+            // the parse made the root (`“…,” he said, adding …`).
             let mut v = c;
             let mut best = None;
             for _ in 0..12 {
                 let Some(h) = self.head(v) else { break };
+                if self.quoted[h] && !self.quoted[c] {
+                    break;
+                }
                 v = h;
                 if let Some(s) = self.nsubj(v) {
                     best = Some(s);
@@ -801,7 +849,15 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
             .map(|p| p.close.unwrap_or(p.last) + 1);
         let next_open = regions.get(ri + 1).map(|n| n.open);
         let s0 = cx.sentence_range(r.open);
-        let pre_lo = s0.start.max(prev_end.unwrap_or(0)).min(r.open);
+        let mut pre_lo = s0.start.max(prev_end.unwrap_or(0)).min(r.open);
+        // A mark that opens a line has nothing before it (the line above may
+        // end with the previous quote's signature, `― Sonya Herridge`).
+        if let Some(k) = (pre_lo..r.open)
+            .rev()
+            .find(|&k| cx.between(k, k + 1).contains('\n'))
+        {
+            pre_lo = k + 1;
+        }
         let pre = pre_lo..r.open;
         let post = match r.close {
             Some(c) => {
@@ -812,15 +868,19 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
                 if hi == c + 1 && s1.end == c + 1 && c + 1 < cx.lower.len() {
                     let s2 = cx.sentence_range(c + 1);
                     let same_line = !cx.between(c, c + 1).contains('\n');
+                    let hi2 = s2.end.min(next_open.unwrap_or(usize::MAX));
+                    let lower_start = cx
+                        .text(c + 1)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_lowercase);
+                    // `“…?” Smith said.`: a capital may start the short
+                    // sentence when it is nothing but the attribution.
                     if same_line
                         && s2.len() <= 8
-                        && cx
-                            .text(c + 1)
-                            .chars()
-                            .next()
-                            .is_some_and(char::is_lowercase)
+                        && (lower_start || cx.bare_attribution(c + 1..hi2))
                     {
-                        hi = s2.end.min(next_open.unwrap_or(usize::MAX));
+                        hi = hi2;
                     }
                 }
                 c + 1..hi.max(c + 1)
@@ -919,6 +979,32 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
                     }
                 }
             }
+            // `… because “A,” she said. “B.”`: when the previous quote
+            // could not take B as its continuation (it is mixed, or was
+            // attributed before it), B takes the attribution between them.
+            if let Some(p) = found.last() {
+                let from = p.region.close.unwrap_or(p.last) + 1;
+                let gap = (from..r.open).filter(|&k| cx.is_word(k)).count();
+                if pre_words == 0
+                    && from < r.open
+                    && gap <= MAX_INTERRUPTION
+                    && !cx.between(p.last, r.open).contains('\n')
+                {
+                    let between = attr_after(cx, from..r.open);
+                    if between.cue.is_some_and(|(c, _)| from <= c && c < r.open)
+                        && between.speaker.is_some()
+                    {
+                        found.push(Found {
+                            region: *r,
+                            attr: between,
+                            after: true,
+                            mixed: false,
+                            last: r.last,
+                            pieces: vec![(r.first, r.last)],
+                        });
+                    }
+                }
+            }
             continue;
         }
         found.push(Found {
@@ -970,6 +1056,79 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
 }
 
 impl Ctx<'_> {
+    /// A clause `lo..=hi` trimmed of its edge punctuation may have lost the
+    /// opening mark of quoted words it starts with (`said that "a bomb" had
+    /// gone off`): give it back when the closing mark is inside, so that the
+    /// content's marks pair up.
+    pub(crate) fn with_opening_mark(&self, lo: usize, hi: usize) -> usize {
+        let is_mark = |k: usize| self.doc.tokens[k].kind == TokenKind::Quote;
+        if lo == 0 || lo > hi || !is_mark(lo - 1) || !self.quoted[lo] {
+            return lo;
+        }
+        let marks = (lo..=hi).filter(|&k| is_mark(k) && self.quoted[k]).count();
+        if marks % 2 == 1 {
+            lo - 1
+        } else {
+            lo
+        }
+    }
+
+    /// `,” Scott Mills, the attorney general of Idaho, one of the states
+    /// suing the agency, said`: a name starting right after the mark, then
+    /// descriptions between commas, then the cue `c` after a comma, with no
+    /// finite verb or sentence end on the way. Returns the name (up to the
+    /// first comma; it must end with a proper noun). Needs tags, to tell
+    /// descriptions from clauses.
+    fn appositive_speaker(&self, from: usize, c: usize) -> Option<(usize, usize)> {
+        if !self.tagged || c < from + 4 || self.text(c - 1) != "," {
+            return None;
+        }
+        let first = (from..c).find(|&k| !self.is_punct(k))?;
+        let capital = self
+            .text(first)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        if !capital || self.doc.words[first].upos != "PROPN" {
+            return None;
+        }
+        let comma = (first..c).find(|&k| self.text(k) == ",")?;
+        let clean = (first..c).all(|k| {
+            !self.quoted[k]
+                && !matches!(self.text(k), "." | "!" | "?" | ";" | ":")
+                && !matches!(
+                    self.doc.words[k].xpos.as_str(),
+                    "VBD" | "VBZ" | "VBP" | "MD"
+                )
+        });
+        // A name ends the phrase (`Nujaba spokesman, Nasr al-Shammari,`
+        // puts the title first: no).
+        (clean
+            && comma > first
+            && comma - first <= MAX_SURFACE_SPEAKER
+            && self.doc.words[comma - 1].upos == "PROPN")
+            .then(|| (first, comma - 1))
+    }
+
+    /// Whether `range` is a sentence made of an attribution alone (`Smith
+    /// said.`, `said Smith on Tuesday.`): a speech cue, parsed, with a
+    /// subject and no complement of its own.
+    fn bare_attribution(&self, range: std::ops::Range<usize>) -> bool {
+        if !self.parsed {
+            return false;
+        }
+        range.clone().any(|c| {
+            matches!(
+                self.cue_class(c),
+                Some(CueClass::Speech | CueClass::DirectOnly)
+            ) && !self.quoted[c]
+                && self.subject(c).is_some_and(|s| range.contains(&s))
+                && !self.children[c]
+                    .iter()
+                    .any(|&k| matches!(self.deprel(k), "ccomp" | "xcomp" | "obj" | "csubj"))
+        })
+    }
+
     /// The text between the end of token `a` and the start of token `b`
     /// (empty when they are not in that order).
     fn between(&self, a: usize, b: usize) -> &str {
@@ -1001,6 +1160,7 @@ fn make_quote(cx: &Ctx<'_>, kind: QuoteKind, content: Span, a: &Attr, version: &
         kind,
         content,
         parts: Vec::new(),
+        clause: None,
         cue: sp(a.cue),
         speaker: sp(a.speaker),
         speaker_entity: None,
@@ -1027,7 +1187,8 @@ fn attr_after(cx: &Ctx<'_>, range: std::ops::Range<usize>) -> Attr {
         cx.cue_class(k).is_some()
             && !cx.quoted[k]
             && (n < POST_CUE_WINDOW
-                || (cx.parsed && cx.subject(k).is_some_and(|s| range.start <= s && s < k)))
+                || (cx.parsed && cx.subject(k).is_some_and(|s| range.start <= s && s < k))
+                || (n < 3 * POST_CUE_WINDOW && cx.appositive_speaker(range.start, k).is_some()))
     }) else {
         let a = according_in(cx, range.clone());
         return if a.found() {
@@ -1045,6 +1206,10 @@ fn attr_after(cx: &Ctx<'_>, range: std::ops::Range<usize>) -> Attr {
     if cx.parsed {
         attr.speaker = cx.parsed_speaker(c);
         attr.addressee = cx.addressee(c);
+    }
+    // The name before a long description, when the parse found no speaker.
+    if attr.speaker.is_none() {
+        attr.speaker = cx.appositive_speaker(range.start, c);
     }
     if attr.speaker.is_none() {
         let first_word = words.first().copied();
@@ -1436,6 +1601,7 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
         let Some((lo, hi)) = content else {
             continue;
         };
+        let lo = cx.with_opening_mark(lo, hi);
         let words = (lo..=hi).filter(|&k| cx.is_word(k)).count();
         if words < 2 {
             continue;

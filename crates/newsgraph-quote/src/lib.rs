@@ -59,7 +59,7 @@ use newsgraph_core::{Annotator, Diagnostic, Document};
 use std::sync::{Arc, OnceLock};
 
 /// Version of the quote stage's code (0.2: interrupted quotes keep their `parts`).
-pub const CODE_VERSION: &str = "quote-0.2.0";
+pub const CODE_VERSION: &str = "quote-0.3.0";
 
 /// Why the quote stage could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

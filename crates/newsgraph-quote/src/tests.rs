@@ -224,6 +224,134 @@ fn mixed_quote_inside_reported_speech() {
 }
 
 #[test]
+fn a_mixed_quote_keeps_the_reported_clause_around_its_words() {
+    let mut doc = parsed(
+        "The mayor said the new stadium would \"ruin the old harbour district for good\" \
+         and cost far too much.",
+    );
+    let got = quotes(&mut doc);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, QuoteKind::Mixed);
+    assert_eq!(got[0].1, "ruin the old harbour district for good");
+    assert_eq!(
+        (got[0].2.as_str(), got[0].3.as_str()),
+        ("The mayor", "said")
+    );
+    let clause = doc.quotes[0].clause.map(|c| doc.slice(c));
+    let clause = clause.unwrap_or_default();
+    assert!(
+        clause.starts_with("the new stadium would") && clause.contains("ruin the old harbour"),
+        "{clause:?}"
+    );
+    // Direct and indirect quotes have none.
+    let mut doc = parsed("“We will win the vote,” the minister said on Monday.");
+    quotes(&mut doc);
+    assert!(doc.quotes.iter().all(|q| q.clause.is_none()));
+}
+
+#[test]
+fn reported_speech_around_a_mixed_quote_with_its_own_cue_is_kept_too() {
+    let got = quotes(&mut parsed(
+        "The governor said that his rival once described the trade pact as \"the best deal ever\" \
+         during a debate in Ohio.",
+    ));
+    let kinds: Vec<(QuoteKind, &str)> = got.iter().map(|g| (g.0, g.3.as_str())).collect();
+    assert!(kinds.contains(&(QuoteKind::Mixed, "described")), "{got:?}");
+    let outer = got.iter().find(|g| g.3 == "said");
+    let outer = outer.map_or("", |g| g.1.as_str());
+    assert!(outer.contains("his rival once described"), "{got:?}");
+}
+
+#[test]
+fn a_short_attribution_sentence_with_a_capital_after_a_question() {
+    // The segmenter ends the sentence at `?”`; `Smith said.` is the
+    // attribution all the same, and the next quote continues it.
+    let got = quotes(&mut parsed(
+        "Intro\n\n“How many times must we see this in our town?” Smith said. \
+         “In Tulsa, a man with his hands up. This is unbearable.”\n",
+    ));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, QuoteKind::Direct);
+    assert!(got[0].1.starts_with("How many times"), "{got:?}");
+    assert!(got[0].1.ends_with("This is unbearable."), "{got:?}");
+    assert_eq!((got[0].2.as_str(), got[0].3.as_str()), ("Smith", "said"));
+    // A sentence with more than the attribution is not taken.
+    let got = quotes(&mut parsed(
+        "Intro\n\n“Is it over?” Smith said the crowd had left the square by then.\n",
+    ));
+    assert!(got.iter().all(|g| g.0 != QuoteKind::Direct), "{got:?}");
+}
+
+#[test]
+fn a_long_description_between_the_name_and_the_cue() {
+    let got = quotes(&mut parsed(
+        "Intro\n\n“It is an invasion, in our view, of the state’s domain,” Scott Mills, the \
+         attorney general of Idaho, one of the states suing the agency, said at an event.\n",
+    ));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, QuoteKind::Direct);
+    assert_eq!(
+        (got[0].2.as_str(), got[0].3.as_str()),
+        ("Scott Mills", "said")
+    );
+    // A title before the name is not a name: the speaker keeps the name.
+    let got = quotes(&mut parsed(
+        "Intro\n\n“We will not stop until the troops leave the country,” Harbor Party \
+         spokesman, Tom Okafor, told a local radio station on Thursday.\n",
+    ));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].2.contains("Tom Okafor"), "{got:?}");
+}
+
+#[test]
+fn a_quote_after_a_mixed_one_takes_the_attribution_between_them() {
+    let got = quotes(&mut parsed(
+        "Intro\n\nThe director said the law was worth a look because “most people do not know \
+         about that gap,” she said. “We have no context for today if we forget the past.”\n",
+    ));
+    let last = got
+        .last()
+        .cloned()
+        .unwrap_or_else(|| q(QuoteKind::Indirect, "", "", ""));
+    assert_eq!(
+        last,
+        q(
+            QuoteKind::Direct,
+            "We have no context for today if we forget the past.",
+            "she",
+            "said"
+        ),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_participle_cue_after_a_quote_takes_the_speaker_not_the_quoted_words() {
+    let got = quotes(&mut parsed(
+        "Intro\n\n\"The day that was broken was the day this became personal,\" he said, \
+         adding he would never vote for her.\n",
+    ));
+    assert!(
+        got.contains(&q(
+            QuoteKind::Indirect,
+            "he would never vote for her",
+            "he",
+            "adding"
+        )),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn reported_speech_starting_with_quoted_words_keeps_both_marks() {
+    let got = quotes(&mut parsed(
+        "The governor said that \"a bomb\" had gone off in the city before police confirmed it.",
+    ));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].1.starts_with("\"a bomb\" had gone off"), "{got:?}");
+}
+
+#[test]
 fn colon_attribution_before_the_quote() {
     for got in both("The coach said: “We played badly and we know it.”") {
         assert_eq!(got.len(), 1, "{got:?}");
@@ -403,6 +531,17 @@ fn missing_closing_mark_ends_at_the_attribution() {
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1, "This quote is never closed");
         assert_eq!(got[0].2, "the spokesman");
+    }
+}
+
+#[test]
+fn a_signature_on_the_line_above_does_not_make_the_next_quote_mixed() {
+    let text = "Voices\n\n“Prices keep rising and nobody listens to us.” ― Maria Lopez\n\
+                “The buses never come on time.” ― Tom Okafor\n";
+    for got in both(text) {
+        let kinds: Vec<QuoteKind> = got.iter().map(|g| g.0).collect();
+        assert_eq!(kinds, vec![QuoteKind::Direct, QuoteKind::Direct], "{got:?}");
+        assert_eq!(got[1].2, "Tom Okafor", "{got:?}");
     }
 }
 

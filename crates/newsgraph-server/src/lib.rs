@@ -843,6 +843,7 @@ pub fn openapi_doc() -> serde_json::Value {
         "text": {"type": "string", "description": "the content, without quotation marks (its pieces joined by ` … ` when the attribution interrupts it)"},
         "parts": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}},
             "description": "byte spans of the content's pieces when the attribution interrupts it (absent for one piece)"},
+        "clause": {"allOf": [span_text], "description": "for a mixed quote, the whole reported clause around its quoted words (absent otherwise)"},
         "cue": span_text, "speaker": span_text, "addressee": span_text,
         "speaker_entity": {"type": ["integer", "null"]}, "addressee_entity": {"type": ["integer", "null"]},
         "speaker_canonical": {"type": ["string", "null"]}, "speaker_code": {"type": ["string", "null"]},

@@ -110,6 +110,15 @@ bad = con.execute(
 ).fetchone()[0]
 if bad:
     problems.append(f"{bad} quotes row(s) with parts but not their pieces joined")
+# A mixed quote's clause is text of the document around its quoted words.
+bad = con.execute(
+    f"""SELECT count(*) FROM read_parquet('{pq_dir}/quotes.parquet') s
+        JOIN read_parquet('{pq_dir}/documents.parquet') d USING (doc_id)
+        WHERE s.clause IS NOT NULL AND (s.kind != 'mixed' OR s.clause_end <= s.clause_start
+            OR strpos(s.clause, s.text) = 0 OR strpos(d.text, s.clause) = 0)"""
+).fetchone()[0]
+if bad:
+    problems.append(f"{bad} quotes row(s) whose clause is not document text around the quote")
 # Statements: deduplicating by (statement_doc_id, statement_quote_index) gives
 # as many rows as the store has statements, and evidence counts add up.
 statements = one("SELECT count(*) FROM (SELECT 1 FROM quotes GROUP BY story, dup_key)")

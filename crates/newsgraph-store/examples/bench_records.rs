@@ -130,6 +130,7 @@ fn article(i: u64) -> Document {
             kind: QuoteKind::Direct,
             content: Span::new(c0, c1),
             parts: Vec::new(),
+            clause: None,
             cue: None,
             speaker: Some(name_span),
             speaker_entity: Some(pe),

@@ -124,7 +124,8 @@ fn sql_tables() -> Vec<(&'static str, String)> {
         (
             "quotes",
             "SELECT d.doc_id, q.idx AS quote_index, q.kind, q.text, q.start, q.\"end\", q.char_start,
-                q.char_end, q.source_start, q.source_end, q.parts, q.cue_start, q.cue_end, q.cue,
+                q.char_end, q.source_start, q.source_end, q.parts, q.clause_start,
+                q.clause_end, q.clause, q.cue_start, q.cue_end, q.cue,
                 q.speaker_start, q.speaker_end, q.speaker, q.speaker_entity, q.speaker_canonical,
                 q.speaker_code, q.speaker_country, q.addressee_start, q.addressee_end, q.addressee,
                 q.addressee_entity, q.paragraph_start, q.paragraph_end,

@@ -72,6 +72,7 @@ pub const TEXT_COLUMNS: &[&str] = &[
     "addressee",
     "statement_doc_id",
     "parts",
+    "clause",
 ];
 
 /// The type of an export column, by name. Every column of every exported

@@ -46,6 +46,8 @@ pub struct QuoteRow {
     /// `[[start, end], …]` of the content's pieces when an attribution
     /// interrupts it (`Quote::parts`).
     pub parts: Option<String>,
+    /// The reported clause around a mixed quote (`Quote::clause`).
+    pub clause: Option<(Span, String)>,
     pub cue: Option<(Span, String)>,
     pub speaker: Option<(Span, String)>,
     pub speaker_canonical: Option<String>,
@@ -223,6 +225,7 @@ impl PreparedDoc {
                             q.parts.iter().map(|p| [p.start, p.end]).collect();
                         serde_json::to_string(&spans).unwrap_or_default()
                     }),
+                    clause: q.clause.map(|s| (s, text(s))),
                     cue: q.cue.map(|s| (s, text(s))),
                     speaker,
                     speaker_canonical: canonical,

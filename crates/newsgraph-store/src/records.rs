@@ -92,6 +92,10 @@ pub struct QuoteOut {
     /// it (the offsets above then run from the first piece to the last).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<[u64; 2]>>,
+    /// For a mixed quote: the whole reported clause that holds the quoted
+    /// words (byte span and text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause: Option<SpanText>,
     pub cue: Option<SpanText>,
     pub speaker: Option<SpanText>,
     pub speaker_entity: Option<u32>,
@@ -381,6 +385,7 @@ const QUOTE_COLUMNS: &str = "d.doc_id, q.idx, d.published, d.outlet, d.title, q.
     q.speaker_entity, q.speaker_canonical, q.speaker_code, q.speaker_country,
     q.addressee_start, q.addressee_end, q.addressee, q.addressee_entity,
     q.paragraph_start, q.paragraph_end, q.version, q.parts,
+    q.clause_start, q.clause_end, q.clause,
     (SELECT group_concat(d2.doc_id, ' ' ORDER BY q2.id) FROM quotes q2
         JOIN documents d2 ON d2.id = q2.doc
         WHERE q2.story = q.story AND q2.dup_key = q.dup_key)";
@@ -408,7 +413,7 @@ fn span_text(r: &rusqlite::Row<'_>, a: usize) -> rusqlite::Result<Option<SpanTex
 }
 
 fn quote_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuoteOut> {
-    let docs: Option<String> = r.get(31)?;
+    let docs: Option<String> = r.get(34)?;
     let parts: Option<String> = r.get(30)?;
     let evidence_docs: Vec<String> = docs
         .unwrap_or_default()
@@ -426,6 +431,7 @@ fn quote_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuoteOut> {
         text: r.get(6)?,
         offsets: offsets_at(r, 7)?,
         parts: parts.and_then(|p| serde_json::from_str(&p).ok()),
+        clause: span_text(r, 31)?,
         cue: span_text(r, 13)?,
         speaker: span_text(r, 16)?,
         speaker_entity: r.get(19)?,

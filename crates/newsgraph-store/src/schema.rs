@@ -332,6 +332,17 @@ CREATE INDEX quotes_code ON quotes(speaker_code, first, published);
 ALTER TABLE quotes ADD COLUMN parts TEXT;
 "#,
     },
+    Migration {
+        version: 6,
+        name: "the reported clause around a mixed quote's quoted words",
+        sql: r#"
+-- Byte span and text of the whole reported clause that holds a mixed
+-- quote's quoted words (`Quote::clause`); NULL for other quotes.
+ALTER TABLE quotes ADD COLUMN clause_start INTEGER;
+ALTER TABLE quotes ADD COLUMN clause_end INTEGER;
+ALTER TABLE quotes ADD COLUMN clause TEXT;
+"#,
+    },
 ];
 
 /// The schema version this build writes.

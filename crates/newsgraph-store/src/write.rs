@@ -465,10 +465,17 @@ fn write_entities_and_quotes(
             published
         ])?;
         let qid = tx.last_insert_rowid();
-        // The few interrupted quotes get their pieces (schema 5 on).
+        // The few interrupted quotes get their pieces (schema 5 on), the
+        // mixed ones their clause (schema 6 on).
         if let (Some(parts), true) = (&r.parts, version >= 5) {
             tx.prepare_cached("UPDATE quotes SET parts = ?2 WHERE id = ?1")?
                 .execute(params![qid, parts])?;
+        }
+        if let (Some((span, text)), true) = (&r.clause, version >= 6) {
+            tx.prepare_cached(
+                "UPDATE quotes SET clause_start = ?2, clause_end = ?3, clause = ?4 WHERE id = ?1",
+            )?
+            .execute(params![qid, span.start, span.end, text])?;
         }
         for (e, canonical) in &r.targets {
             tgt.execute(params![qid, e, canonical])?;

@@ -471,7 +471,7 @@ fn a_version_2_file_is_migrated_to_hold_entities_and_quotes() {
         store.schema_version().unwrap(),
         newsgraph_store::SCHEMA_VERSION
     );
-    assert_eq!(newsgraph_store::SCHEMA_VERSION, 5);
+    assert_eq!(newsgraph_store::SCHEMA_VERSION, 6);
     assert_eq!(store.count("documents").unwrap(), 1);
     assert_eq!(store.count("quotes").unwrap(), 0);
     // The same text, now with records from newer stages, replaces the old row.
@@ -605,6 +605,29 @@ fn an_interrupted_quote_keeps_its_parts_and_reads_without_its_attribution() {
     );
     // One-piece quotes have none.
     assert!(d.quotes[1].parts.is_none());
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_mixed_quote_keeps_its_clause() {
+    let (_dir, mut store) = fresh();
+    let mut doc = militia(MILITIA, "a.txt", (2021, 12, 9));
+    let c = doc.quotes[0].content;
+    let clause = doc
+        .paragraphs
+        .iter()
+        .map(|p| p.span)
+        .find(|p| p.contains(c) && p.len() > c.len())
+        .expect("a paragraph longer than the first quote");
+    doc.quotes[0].kind = newsgraph_core::QuoteKind::Mixed;
+    doc.quotes[0].clause = Some(clause);
+    assert_eq!(doc.check(), Ok(()));
+    write(&mut store, vec![doc.clone()]);
+    let d = store.document(&doc.id).unwrap().unwrap();
+    let got = d.quotes[0].clause.clone().expect("the clause");
+    assert_eq!(got.span, [u64::from(clause.start), u64::from(clause.end)]);
+    assert_eq!(got.text, doc.slice(clause));
+    assert!(d.quotes[1].clause.is_none());
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 

@@ -156,11 +156,15 @@ fn dump(d: &q::BratDoc, doc: &newsgraph_core::Document, gold: &[q::GoldAttributi
     }
     for qt in &doc.quotes {
         eprintln!(
-            "  pred {}-{} @{} {:?} [{}] <{}> {}",
+            "  pred {}-{} @{} {:?}{} [{}] <{}> {}",
             qt.content.start,
             qt.content.end,
             qt.cue.map_or(0, |s| s.start),
             qt.kind,
+            qt.clause.map_or(String::new(), |c| format!(
+                " (clause {}-{})",
+                c.start, c.end
+            )),
             qt.speaker.map_or("", |s| doc.slice(s)),
             qt.cue.map_or("", |s| doc.slice(s)),
             short(doc.slice(qt.content))

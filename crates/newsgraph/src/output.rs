@@ -119,6 +119,9 @@ struct QuoteOut<'t> {
     /// The pieces of the content when the attribution interrupts it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     parts: Vec<PartOut<'t>>,
+    /// For a mixed quote, the reported clause around the quoted words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clause: Option<PartOut<'t>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cue: Option<PartOut<'t>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -251,6 +254,7 @@ impl Serialize for Seq<'_, '_, newsgraph_core::Quote> {
                 kind: q.kind,
                 content: part(q.content),
                 parts: q.parts.iter().map(|&p| part(p)).collect(),
+                clause: q.clause.map(part),
                 cue: q.cue.map(part),
                 speaker: q.speaker.map(part),
                 speaker_entity: q.speaker_entity,

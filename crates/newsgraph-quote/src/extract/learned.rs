@@ -583,6 +583,7 @@ pub(super) fn attributions(
         let Some((lo, hi)) = cx.trim_punct(lo, hi) else {
             continue;
         };
+        let lo = cx.with_opening_mark(lo, hi);
         if (lo..=hi).filter(|&k| cx.is_word(k)).count() < 2 {
             continue;
         }
