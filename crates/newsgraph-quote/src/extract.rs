@@ -149,7 +149,18 @@ pub(crate) fn extract(
         // (the cues and constructions no rule covers).
         learned::attributions(&cx, model, version, &mut cands);
     }
-    choose(cands)
+    let mut quotes = choose(cands);
+    // A clause that reaches the end of the quoted words takes their closing
+    // mark too.
+    for q in &mut quotes {
+        if let Some(c) = &mut q.clause {
+            let at = doc.tokens.partition_point(|t| t.span.end < c.end);
+            if doc.tokens.get(at).is_some_and(|t| t.span.end == c.end) {
+                c.end = doc.tokens[cx.with_closing_marks(at)].span.end;
+            }
+        }
+    }
+    quotes
 }
 
 impl<'a> Ctx<'a> {
@@ -263,7 +274,9 @@ fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
     }
     for (q, p) in &mut kept {
         if *p == PRIORITY_MARKS {
-            q.clause = clause_of(q, &cands_by_parse);
+            if let Some(c) = clause_of(q, &cands_by_parse) {
+                q.clause = Some(c);
+            }
         }
     }
     let mut kept: Vec<Quote> = kept.into_iter().map(|(q, _)| q).collect();
@@ -281,10 +294,17 @@ fn clause_of(q: &Quote, clauses: &[(Span, Option<Span>)]) -> Option<Span> {
         return None;
     }
     let cue = q.cue?;
+    // A clause that starts before the quoted words and runs into them
+    // (`the United States has “formed many proxies … . The fight …”`, where
+    // the parse's clause stops at the first sentence) reaches their end.
     clauses
         .iter()
-        .filter(|(c, qc)| *qc == Some(cue) && c.contains(q.content) && c.len() > q.content.len())
-        .map(|(c, _)| *c)
+        .filter(|(c, qc)| *qc == Some(cue) && c.start <= q.content.start && c.end > q.content.start)
+        .map(|(c, _)| Span {
+            start: c.start,
+            end: c.end.max(q.content.end),
+        })
+        .filter(|c| c.len() > q.content.len())
         .max_by_key(|c| (c.len(), std::cmp::Reverse(c.start)))
 }
 
@@ -1030,6 +1050,18 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
             QuoteKind::Direct
         };
         let mut q = make_quote(cx, kind, content, &f.attr, version);
+        // `termed the attacks as “a great honor”`: without a reported clause
+        // from the parse (see `clause_of`), the cue's complements around the
+        // quoted words.
+        if f.mixed && cx.parsed {
+            if let Some((c, _)) = f.attr.cue.filter(|&(c, _)| cx.cue_class(c).is_some()) {
+                q.clause = cx
+                    .complements(c)
+                    .map(|(a, b)| (a, cx.with_closing_marks(b)))
+                    .map(|(a, b)| cx.span(a, b))
+                    .filter(|s| s.contains(content) && s.len() > content.len());
+            }
+        }
         // Pieces with words between them (the attribution) are kept apart,
         // so that the quoted words can be read without it.
         let interrupted = f
@@ -1056,10 +1088,25 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
 }
 
 impl Ctx<'_> {
-    /// A clause `lo..=hi` trimmed of its edge punctuation may have lost the
-    /// opening mark of quoted words it starts with (`said that "a bomb" had
-    /// gone off`): give it back when the closing mark is inside, so that the
-    /// content's marks pair up.
+    /// A clause trimmed of its edge punctuation may have lost the marks of
+    /// quoted words at its edges (`said that "a bomb" had gone off`,
+    /// `… “will not withdraw.”`): they are given back, so that the
+    /// content's marks pair up. This one: the end of a clause ending at `hi`.
+    pub(crate) fn with_closing_marks(&self, mut hi: usize) -> usize {
+        // `…Iraq.”`: the final stop and the closing mark, both quoted.
+        let n = self.lower.len();
+        for _ in 0..3 {
+            if hi + 1 < n && self.quoted[hi] && self.quoted[hi + 1] && self.is_punct(hi + 1) {
+                hi += 1;
+            } else {
+                break;
+            }
+        }
+        hi
+    }
+
+    /// The start of a clause `lo..=hi` given back the opening mark it lost
+    /// to edge trimming (see [`Ctx::with_closing_marks`] for the end).
     pub(crate) fn with_opening_mark(&self, lo: usize, hi: usize) -> usize {
         let is_mark = |k: usize| self.doc.tokens[k].kind == TokenKind::Quote;
         if lo == 0 || lo > hi || !is_mark(lo - 1) || !self.quoted[lo] {
@@ -1616,12 +1663,7 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
             continue;
         }
         // Keep the marks of quoted words at the clause's edges together.
-        let n = cx.lower.len();
-        let hi = if hi + 1 < n && cx.quoted[hi] && cx.quoted[hi + 1] && cx.is_punct(hi + 1) {
-            hi + 1
-        } else {
-            hi
-        };
+        let hi = cx.with_closing_marks(hi);
         let mut kind = QuoteKind::Indirect;
         if (lo..=hi).any(|k| cx.double[k]) {
             kind = QuoteKind::Mixed;

@@ -250,6 +250,40 @@ fn a_mixed_quote_keeps_the_reported_clause_around_its_words() {
 }
 
 #[test]
+fn a_mixed_quote_without_a_reported_clause_takes_the_cues_complements() {
+    let mut doc = parsed(
+        "The spokesman termed the attacks against the troops as \"a great honor\", saying, \
+         “We will fight.”",
+    );
+    quotes(&mut doc);
+    let mixed = doc.quotes.iter().find(|q| q.kind == QuoteKind::Mixed);
+    let clause = mixed.and_then(|q| q.clause).map(|c| doc.slice(c));
+    assert_eq!(
+        clause,
+        Some("the attacks against the troops as \"a great honor\""),
+        "{:?}",
+        doc.quotes
+    );
+}
+
+#[test]
+fn a_clause_running_into_quoted_sentences_reaches_their_closing_mark() {
+    let mut doc = parsed(
+        "He pointed out that the government has “built many proxies to pursue its own interests. \
+         The fight against them is a duty. The occupation only understands force.”",
+    );
+    quotes(&mut doc);
+    let mixed = doc.quotes.iter().find(|q| q.kind == QuoteKind::Mixed);
+    let clause = mixed.and_then(|q| q.clause).map(|c| doc.slice(c));
+    let clause = clause.unwrap_or_default();
+    assert!(
+        clause.starts_with("the government has “built"),
+        "{clause:?}"
+    );
+    assert!(clause.ends_with("only understands force.”"), "{clause:?}");
+}
+
+#[test]
 fn reported_speech_around_a_mixed_quote_with_its_own_cue_is_kept_too() {
     let got = quotes(&mut parsed(
         "The governor said that his rival once described the trade pact as \"the best deal ever\" \

@@ -319,7 +319,7 @@ async function showDoc(id) {
       const row = el("tr", { class: "quote", "data-row": i },
         el("td", {}, who, q.speaker_code ? el("div", { class: "meta" }, q.speaker_code) : null),
         el("td", {}, "→"),
-        el("td", { class: "quote-text" }, q.text),
+        el("td", { class: "quote-text" }, q.text, clauseLine(q)),
         el("td", {}, q.kind),
         el("td", { class: "num" }, q.evidence));
       row.addEventListener("mouseenter", () => linkQuote(body, i, true));
@@ -360,6 +360,12 @@ async function showDoc(id) {
 }
 
 // A table of statements: date, speaker (→ actor), code, quote, evidence, article.
+// A mixed quote's reported clause, which says what its quoted words are about.
+function clauseLine(q) {
+  return q.clause ? el("div", { class: "meta clause", title: "the reported clause around the quoted words" },
+    "in: " + q.clause.text) : null;
+}
+
 function quotesTable(quotes, opts) {
   const o = opts || {};
   const t = el("table", { class: "data quotes" },
@@ -373,7 +379,7 @@ function quotesTable(quotes, opts) {
       el("td", {}, q.published || "–"),
       o.noSpeaker ? null : el("td", {}, who),
       el("td", {}, q.speaker_code || ""),
-      el("td", { class: "quote-text" }, q.text, q.cue ? el("div", { class: "meta" }, "cue: " + q.cue.text +
+      el("td", { class: "quote-text" }, q.text, clauseLine(q), q.cue ? el("div", { class: "meta" }, "cue: " + q.cue.text +
         (q.addressee ? " · to " + q.addressee.text : "")) : null),
       el("td", { class: "num evidence" }, q.evidence),
       el("td", {}, el("a", { class: "doc", href: docHref(q.doc_id) }, q.title || q.doc_id.slice(0, 8)))));

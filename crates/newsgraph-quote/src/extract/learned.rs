@@ -588,12 +588,7 @@ pub(super) fn attributions(
             continue;
         }
         // Keep the marks of quoted words at the clause's end together.
-        let n = cx.lower.len();
-        let hi = if hi + 1 < n && cx.quoted[hi] && cx.quoted[hi + 1] && cx.is_punct(hi + 1) {
-            hi + 1
-        } else {
-            hi
-        };
+        let hi = cx.with_closing_marks(hi);
         let speaker = source.and_then(|(_, src)| {
             if src.rel.starts_with("c:") {
                 Some(cx.np(src.head))
