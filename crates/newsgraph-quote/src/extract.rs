@@ -150,15 +150,8 @@ pub(crate) fn extract(
         learned::attributions(&cx, model, version, &mut cands);
     }
     let mut quotes = choose(cands);
-    // A clause that reaches the end of the quoted words takes their closing
-    // mark too.
     for q in &mut quotes {
-        if let Some(c) = &mut q.clause {
-            let at = doc.tokens.partition_point(|t| t.span.end < c.end);
-            if doc.tokens.get(at).is_some_and(|t| t.span.end == c.end) {
-                c.end = doc.tokens[cx.with_closing_marks(at)].span.end;
-            }
-        }
+        q.clause = q.clause.and_then(|c| cx.tidy_clause(c, q.content));
     }
     quotes
 }
@@ -1088,6 +1081,31 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
 }
 
 impl Ctx<'_> {
+    /// A mixed quote's clause without its complementiser (`that`), with the
+    /// closing mark of quoted words it ends with; none when it holds no
+    /// word besides the quoted ones (`“Sums don't add up.”` is no clause).
+    fn tidy_clause(&self, clause: Span, content: Span) -> Option<Span> {
+        let tokens = &self.doc.tokens;
+        let mut lo = tokens.partition_point(|t| t.span.start < clause.start);
+        let hi = tokens.partition_point(|t| t.span.end < clause.end);
+        if hi >= tokens.len() || lo > hi {
+            return None;
+        }
+        while lo < hi
+            && ((self.is_punct(lo) && !self.quoted[lo])
+                || (self.lower[lo] == "that"
+                    && (self.deprel(lo) == "mark"
+                        || (self.tagged && self.doc.words[lo].upos == "SCONJ"))))
+        {
+            lo += 1;
+        }
+        let lo = self.with_opening_mark(lo, hi);
+        let hi = self.with_closing_marks(hi);
+        let outside = (lo..=hi).any(|k| self.is_word(k) && !content.contains(tokens[k].span));
+        let span = self.span(lo, hi);
+        (outside && span.contains(content)).then_some(span)
+    }
+
     /// A clause trimmed of its edge punctuation may have lost the marks of
     /// quoted words at its edges (`said that "a bomb" had gone off`,
     /// `… “will not withdraw.”`): they are given back, so that the
@@ -1643,6 +1661,7 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
             })
         } else {
             cx.misparsed_clause(c)
+                .or_else(|| cx.that_clause(c))
                 .or_else(|| stance.then(|| cx.complements(c)).flatten())
         };
         let Some((lo, hi)) = content else {
@@ -1776,6 +1795,36 @@ impl Ctx<'_> {
             .any(|&k| self.deprel(k) == "acl" && k > o && finite(k))
             .then(|| self.subtree(o, &|_| false))
             .and_then(|(lo, hi)| self.trim_punct(lo, hi))
+    }
+
+    /// `noted that Trump has not paid …` where the parse hangs the clause
+    /// elsewhere (on a later verb, or on an aside: `cautioned, as did the
+    /// campaign itself, that …`): a `that` right after the verb cue, maybe
+    /// after its object or a comma-bounded aside, starts the reported
+    /// clause, which is the subtree of the verb the `that` marks.
+    fn that_clause(&self, c: usize) -> Option<(usize, usize)> {
+        if !self.tagged || self.doc.words[c].upos != "VERB" {
+            return None;
+        }
+        let end = self.sentence_range(c).end;
+        let j = (c + 1..end.min(c + 10)).find(|&j| self.lower[j] == "that")?;
+        if self.deprel(j) != "mark" {
+            return None;
+        }
+        let v = self.head(j).filter(|&v| v > j && v < end)?;
+        // Between cue and `that`: an object, or an aside between commas.
+        let between = c + 1..j;
+        let aside = j > c + 2 && self.text(c + 1) == "," && self.text(j - 1) == ",";
+        let plain = between.clone().all(|k| {
+            !self.quoted[k]
+                && !self.is_punct(k)
+                && !matches!(self.doc.words[k].upos.as_str(), "VERB" | "AUX")
+        });
+        if !(aside || plain) {
+            return None;
+        }
+        let (_, hi) = self.subtree(v, &|_| false);
+        self.trim_punct(j + 1, hi.min(end - 1))
     }
 
     /// Whether the whole subtree of `k` lies inside one quotation region.

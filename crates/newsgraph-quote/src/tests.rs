@@ -267,6 +267,33 @@ fn a_mixed_quote_without_a_reported_clause_takes_the_cues_complements() {
 }
 
 #[test]
+fn a_clause_starts_after_that_and_says_more_than_the_quoted_words() {
+    let mut doc = parsed(
+        "He insisted that \"what they were was anti-Tory\" and not in any way hostile to others.",
+    );
+    quotes(&mut doc);
+    let clauses: Vec<&str> = doc
+        .quotes
+        .iter()
+        .filter_map(|q| q.clause)
+        .map(|c| doc.slice(c))
+        .collect();
+    assert!(
+        clauses.iter().all(|c| !c.starts_with("that")),
+        "{clauses:?}"
+    );
+    for q in &doc.quotes {
+        if let Some(c) = q.clause {
+            assert!(
+                c.contains(q.content) && c.len() > q.content.len() + 2,
+                "{:?}",
+                doc.quotes
+            );
+        }
+    }
+}
+
+#[test]
 fn a_clause_running_into_quoted_sentences_reaches_their_closing_mark() {
     let mut doc = parsed(
         "He pointed out that the government has “built many proxies to pursue its own interests. \
@@ -383,6 +410,36 @@ fn reported_speech_starting_with_quoted_words_keeps_both_marks() {
     ));
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].1.starts_with("\"a bomb\" had gone off"), "{got:?}");
+}
+
+#[test]
+fn a_that_clause_the_parse_hangs_elsewhere_is_still_reported() {
+    let got = quotes(&mut parsed(
+        "When Clinton noted that Trump has occasionally not paid anything in federal income \
+         taxes, Trump boasted, “That makes me smart.”\n\nSeveral experts cautioned, as did the \
+         campaign itself, that the tax proposals might well evolve after the election.",
+    ));
+    let find = |cue: &str| {
+        got.iter()
+            .find(|g| g.3 == cue)
+            .map(|g| (g.1.as_str(), g.2.as_str()))
+    };
+    assert_eq!(
+        find("noted"),
+        Some((
+            "Trump has occasionally not paid anything in federal income taxes",
+            "Clinton"
+        )),
+        "{got:?}"
+    );
+    assert_eq!(
+        find("cautioned"),
+        Some((
+            "the tax proposals might well evolve after the election",
+            "Several experts"
+        )),
+        "{got:?}"
+    );
 }
 
 #[test]
