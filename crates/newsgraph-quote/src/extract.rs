@@ -590,34 +590,68 @@ impl<'a> Ctx<'a> {
         None
     }
 
+    /// Whether `lo..=hi` is nothing but a time (`Friday`, `last Tuesday`,
+    /// `March 3`): the parse sometimes makes one the subject of a cue
+    /// (`the footage released Friday did not show …`), and a time never
+    /// speaks.
+    pub(crate) fn is_time(&self, lo: usize, hi: usize) -> bool {
+        (lo..=hi).any(|k| TIME_WORDS.contains(&self.lower[k].as_str()))
+            && (lo..=hi).all(|k| {
+                let w = self.lower[k].as_str();
+                TIME_WORDS.contains(&w)
+                    || matches!(w, "last" | "next" | "this" | "on" | "early" | "late")
+                    || self.doc.tokens[k].kind == TokenKind::Number
+                    || self.is_punct(k)
+            })
+    }
+
     fn is_channel(&self, k: usize) -> bool {
-        const CALENDAR: &[&str] = &[
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ];
         self.lex.channels.contains(&self.lower[k])
             || (self.tagged
                 && self.doc.words[k].upos == "PROPN"
                 && !CALENDAR.contains(&self.lower[k].as_str()))
     }
+}
 
+/// Days and months: names, but not channels, nor speakers.
+const CALENDAR: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Words that make a time phrase on their own (see `Ctx::is_time`).
+const TIME_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "tonight",
+    "tomorrow",
+];
+
+impl Ctx<'_> {
     /// The cue span: the verb plus its particle (`pointed out`).
     fn cue_span(&self, c: usize) -> (usize, usize) {
         if self.parsed {
@@ -1678,7 +1712,7 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
         let Some((slo, shi)) = speaker else {
             continue;
         };
-        if cx.quoted[slo] || (lo <= slo && shi <= hi) {
+        if cx.quoted[slo] || (lo <= slo && shi <= hi) || cx.is_time(slo, shi) {
             continue;
         }
         // Keep the marks of quoted words at the clause's edges together.

@@ -443,6 +443,15 @@ fn a_that_clause_the_parse_hangs_elsewhere_is_still_reported() {
 }
 
 #[test]
+fn a_time_is_never_a_speaker() {
+    let got = quotes(&mut parsed(
+        "He said the videos were \"inconclusive\" and that the footage released Friday did not \
+         show whether he had something in his hand.",
+    ));
+    assert!(got.iter().all(|g| g.2 != "Friday"), "{got:?}");
+}
+
+#[test]
 fn colon_attribution_before_the_quote() {
     for got in both("The coach said: “We played badly and we know it.”") {
         assert_eq!(got.len(), 1, "{got:?}");

@@ -597,7 +597,10 @@ pub(super) fn attributions(
             }
         });
         let fits = |&(slo, shi): &(usize, usize)| {
-            !(shi + 1 - slo > MAX_SOURCE || (lo <= slo && shi <= hi) || cx.quoted[slo])
+            !(shi + 1 - slo > MAX_SOURCE
+                || (lo <= slo && shi <= hi)
+                || cx.quoted[slo]
+                || cx.is_time(slo, shi))
         };
         // The rules' subject search reaches speakers no constituent holds
         // (`…, saying`, `and added`, `who said`).
