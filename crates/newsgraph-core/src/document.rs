@@ -410,12 +410,12 @@ mod tests {
         doc
     }
 
-    #[test]
-    fn check_wants_quote_parts_in_order_inside_the_content() {
-        let quote = |parts: Vec<Span>| crate::Quote {
-            kind: crate::QuoteKind::Direct,
-            content: Span::new(0, 5),
-            parts,
+    /// A quote of `kind` over `content` with nothing else.
+    fn bare_quote(kind: crate::QuoteKind, content: Span) -> crate::Quote {
+        crate::Quote {
+            kind,
+            content,
+            parts: Vec::new(),
             clause: None,
             cue: None,
             speaker: None,
@@ -424,6 +424,14 @@ mod tests {
             addressee_entity: None,
             paragraphs: (0, 1),
             version: "test".into(),
+        }
+    }
+
+    #[test]
+    fn check_wants_quote_parts_in_order_inside_the_content() {
+        let quote = |parts: Vec<Span>| crate::Quote {
+            parts,
+            ..bare_quote(crate::QuoteKind::Direct, Span::new(0, 5))
         };
         let mut doc = parsed([Some(1), None, Some(1)]);
         doc.quotes = vec![quote(vec![Span::new(0, 1), Span::new(4, 5)])];
@@ -438,17 +446,8 @@ mod tests {
     #[test]
     fn check_wants_a_mixed_quote_clause_around_its_content() {
         let quote = |clause: Span| crate::Quote {
-            kind: crate::QuoteKind::Mixed,
-            content: Span::new(2, 3),
-            parts: Vec::new(),
             clause: Some(clause),
-            cue: None,
-            speaker: None,
-            speaker_entity: None,
-            addressee: None,
-            addressee_entity: None,
-            paragraphs: (0, 1),
-            version: "test".into(),
+            ..bare_quote(crate::QuoteKind::Mixed, Span::new(2, 3))
         };
         let mut doc = parsed([Some(1), None, Some(1)]);
         doc.quotes = vec![quote(Span::new(0, 5))];

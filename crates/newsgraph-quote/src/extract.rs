@@ -278,10 +278,11 @@ fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
 }
 
 /// The reported clause around the quoted words of a mixed quote found from
-/// its quotation marks: the longest
-/// clause the parse (or the model) found for the same cue that holds them
-/// and is longer than they are. The quoted words stay the content (what the
-/// speaker said word for word); the clause says what they are about.
+/// its quotation marks: the longest clause the parse (or the model) found
+/// for the same cue that starts before them and reaches into them, taken to
+/// their end, and longer than they are. The quoted words stay the content
+/// (what the speaker said word for word); the clause says what they are
+/// about.
 fn clause_of(q: &Quote, clauses: &[(Span, Option<Span>)]) -> Option<Span> {
     if q.kind != QuoteKind::Mixed {
         return None;
@@ -595,10 +596,11 @@ impl<'a> Ctx<'a> {
     /// (`the footage released Friday did not show …`), and a time never
     /// speaks.
     pub(crate) fn is_time(&self, lo: usize, hi: usize) -> bool {
-        (lo..=hi).any(|k| TIME_WORDS.contains(&self.lower[k].as_str()))
+        let day = |w: &str| WEEKDAYS.contains(&w) || DAY_WORDS.contains(&w);
+        (lo..=hi).any(|k| day(&self.lower[k]))
             && (lo..=hi).all(|k| {
                 let w = self.lower[k].as_str();
-                TIME_WORDS.contains(&w)
+                day(w)
                     || matches!(w, "last" | "next" | "this" | "on" | "early" | "late")
                     || self.doc.tokens[k].kind == TokenKind::Number
                     || self.is_punct(k)
@@ -609,12 +611,13 @@ impl<'a> Ctx<'a> {
         self.lex.channels.contains(&self.lower[k])
             || (self.tagged
                 && self.doc.words[k].upos == "PROPN"
-                && !CALENDAR.contains(&self.lower[k].as_str()))
+                && !WEEKDAYS.contains(&self.lower[k].as_str())
+                && !MONTHS.contains(&self.lower[k].as_str()))
     }
 }
 
-/// Days and months: names, but not channels, nor speakers.
-const CALENDAR: &[&str] = &[
+/// Days of the week: names, but not channels, nor speakers.
+const WEEKDAYS: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",
@@ -622,6 +625,10 @@ const CALENDAR: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
+];
+
+/// Months: names, but not channels.
+const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",
@@ -636,20 +643,9 @@ const CALENDAR: &[&str] = &[
     "december",
 ];
 
-/// Words that make a time phrase on their own (see `Ctx::is_time`).
-const TIME_WORDS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "today",
-    "yesterday",
-    "tonight",
-    "tomorrow",
-];
+/// Besides the days of the week, words that make a time phrase on their
+/// own (see `Ctx::is_time`).
+const DAY_WORDS: &[&str] = &["today", "yesterday", "tonight", "tomorrow"];
 
 impl Ctx<'_> {
     /// The cue span: the verb plus its particle (`pointed out`).
@@ -1079,14 +1075,10 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
         let mut q = make_quote(cx, kind, content, &f.attr, version);
         // `termed the attacks as “a great honor”`: without a reported clause
         // from the parse (see `clause_of`), the cue's complements around the
-        // quoted words.
+        // quoted words (`Ctx::tidy_clause` checks them and adds the marks).
         if f.mixed && cx.parsed {
             if let Some((c, _)) = f.attr.cue.filter(|&(c, _)| cx.cue_class(c).is_some()) {
-                q.clause = cx
-                    .complements(c)
-                    .map(|(a, b)| (a, cx.with_closing_marks(b)))
-                    .map(|(a, b)| cx.span(a, b))
-                    .filter(|s| s.contains(content) && s.len() > content.len());
+                q.clause = cx.complements(c).map(|(a, b)| cx.span(a, b));
             }
         }
         // Pieces with words between them (the attribution) are kept apart,
