@@ -3,6 +3,7 @@
 
 use crate::lexicon::{CueClass, Lexicon};
 use learned::AttributionModel;
+use std::collections::{BTreeSet, HashMap};
 
 pub(crate) mod learned;
 use newsgraph_core::{
@@ -235,39 +236,55 @@ impl<'a> Ctx<'a> {
 /// Candidate priorities (lower wins an overlap): a transcript's speaker
 /// label, then quotation marks, then the parse's reported speech, then
 /// `according to`, then the learned model.
-const PRIORITY_LABEL: u8 = 0;
-const PRIORITY_MARKS: u8 = 1;
-const PRIORITY_PARSE: u8 = 2;
-const PRIORITY_ACCORDING: u8 = 3;
-const PRIORITY_LEARNED: u8 = 4;
+pub(crate) const PRIORITY_LABEL: u8 = 0;
+pub(crate) const PRIORITY_MARKS: u8 = 1;
+pub(crate) const PRIORITY_PARSE: u8 = 2;
+pub(crate) const PRIORITY_ACCORDING: u8 = 3;
+pub(crate) const PRIORITY_LEARNED: u8 = 4;
 
 /// Keeps the best non-overlapping candidates (lower priority number first,
 /// then longer content), sorted by content span.
-fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
-    let cands_by_parse: Vec<(Span, Option<Span>)> = cands
-        .iter()
-        .filter(|(q, p)| *p >= PRIORITY_PARSE && q.parts.is_empty())
-        .map(|(q, _)| (q.content, q.cue))
-        .collect();
+pub(crate) fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
+    // The parse's and the model's clauses by cue, for `clause_of`.
+    let mut clauses_by_cue: HashMap<Span, Vec<Span>> = HashMap::new();
+    for (q, p) in &cands {
+        if *p >= PRIORITY_PARSE && q.parts.is_empty() {
+            if let Some(cue) = q.cue {
+                clauses_by_cue.entry(cue).or_default().push(q.content);
+            }
+        }
+    }
     cands.sort_by_key(|(q, p)| (*p, std::cmp::Reverse(q.content.len()), q.content.start));
     let mut kept: Vec<(Quote, u8)> = Vec::new();
+    // Kept candidates by content start, so that a clash is looked for only
+    // among those that can overlap (linear on documents with thousands of
+    // quotes, not quadratic).
+    let mut by_start: BTreeSet<(u32, usize)> = BTreeSet::new();
+    let mut longest = 0u32;
     for (q, p) in cands {
-        let clash = kept.iter().any(|(k, kp)| {
-            if nests(&q, p, k) {
-                return false;
-            }
-            let inter = overlap(k.content, q.content);
-            // Reported speech never overlaps quoted words of a quote.
-            inter > 0
-                && (*kp <= PRIORITY_MARKS || inter * 2 >= q.content.len().min(k.content.len()))
-        });
+        let from = q.content.start.saturating_sub(longest);
+        let clash = by_start
+            .range((from, 0)..(q.content.end, 0))
+            .map(|&(_, i)| &kept[i])
+            .any(|(k, kp)| {
+                if nests(&q, p, k) {
+                    return false;
+                }
+                let inter = overlap(k.content, q.content);
+                // Reported speech never overlaps quoted words of a quote.
+                inter > 0
+                    && (*kp <= PRIORITY_MARKS || inter * 2 >= q.content.len().min(k.content.len()))
+            });
         if !clash {
+            longest = longest.max(q.content.end - q.content.start);
+            by_start.insert((q.content.start, kept.len()));
             kept.push((q, p));
         }
     }
     for (q, p) in &mut kept {
         if *p == PRIORITY_MARKS {
-            if let Some(c) = clause_of(q, &cands_by_parse) {
+            let clauses = q.cue.and_then(|cue| clauses_by_cue.get(&cue));
+            if let Some(c) = clauses.and_then(|c| clause_of(q, c)) {
                 q.clause = Some(c);
             }
         }
@@ -283,18 +300,17 @@ fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
 /// their end, and longer than they are. The quoted words stay the content
 /// (what the speaker said word for word); the clause says what they are
 /// about.
-fn clause_of(q: &Quote, clauses: &[(Span, Option<Span>)]) -> Option<Span> {
+fn clause_of(q: &Quote, clauses: &[Span]) -> Option<Span> {
     if q.kind != QuoteKind::Mixed {
         return None;
     }
-    let cue = q.cue?;
     // A clause that starts before the quoted words and runs into them
     // (`the United States has “formed many proxies … . The fight …”`, where
     // the parse's clause stops at the first sentence) reaches their end.
     clauses
         .iter()
-        .filter(|(c, qc)| *qc == Some(cue) && c.start <= q.content.start && c.end > q.content.start)
-        .map(|(c, _)| Span {
+        .filter(|c| c.start <= q.content.start && c.end > q.content.start)
+        .map(|c| Span {
             start: c.start,
             end: c.end.max(q.content.end),
         })

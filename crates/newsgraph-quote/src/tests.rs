@@ -2,7 +2,7 @@
 //! says so, tagged and parsed by the shipped models).
 
 use super::*;
-use newsgraph_core::{Entity, EntityType, Mention, MentionKind, QuoteKind, Span};
+use newsgraph_core::{Entity, EntityType, Mention, MentionKind, Quote, QuoteKind, Span};
 use proptest::prelude::*;
 
 fn stage() -> Quotes {
@@ -607,6 +607,102 @@ proptest! {
         let mut doc = parsed(&s);
         stage().run(&mut doc);
         prop_assert_eq!(doc.check(), Ok(()));
+    }
+}
+
+/// The choice among candidates as it was before it was indexed: every
+/// candidate checked against every kept one (quadratic, but plainly right).
+fn choose_by_pairs(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
+    use extract::{PRIORITY_MARKS, PRIORITY_PARSE};
+    let overlap =
+        |a: Span, b: Span| (a.end.min(b.end)).saturating_sub(a.start.max(b.start)) as usize;
+    let nests = |q: &Quote, p: u8, inner: &Quote| {
+        p == PRIORITY_PARSE
+            && inner.kind == QuoteKind::Mixed
+            && q.content.contains(inner.content)
+            && q.content.len() > inner.content.len()
+            && inner
+                .cue
+                .is_some_and(|c| q.content.contains(c) && Some(c) != q.cue)
+    };
+    let clauses: Vec<(Span, Option<Span>)> = cands
+        .iter()
+        .filter(|(q, p)| *p >= PRIORITY_PARSE && q.parts.is_empty())
+        .map(|(q, _)| (q.content, q.cue))
+        .collect();
+    cands.sort_by_key(|(q, p)| (*p, std::cmp::Reverse(q.content.len()), q.content.start));
+    let mut kept: Vec<(Quote, u8)> = Vec::new();
+    for (q, p) in cands {
+        let clash = kept.iter().any(|(k, kp)| {
+            let inter = overlap(k.content, q.content);
+            !nests(&q, p, k)
+                && inter > 0
+                && (*kp <= PRIORITY_MARKS || inter * 2 >= q.content.len().min(k.content.len()))
+        });
+        if !clash {
+            kept.push((q, p));
+        }
+    }
+    for (q, p) in &mut kept {
+        if *p != PRIORITY_MARKS || q.kind != QuoteKind::Mixed {
+            continue;
+        }
+        let Some(cue) = q.cue else { continue };
+        q.clause = clauses
+            .iter()
+            .filter(|(c, qc)| {
+                *qc == Some(cue) && c.start <= q.content.start && c.end > q.content.start
+            })
+            .map(|(c, _)| Span {
+                start: c.start,
+                end: c.end.max(q.content.end),
+            })
+            .filter(|c| c.len() > q.content.len())
+            .max_by_key(|c| (c.len(), std::cmp::Reverse(c.start)))
+            .or(q.clause);
+    }
+    let mut kept: Vec<Quote> = kept.into_iter().map(|(q, _)| q).collect();
+    kept.sort_by_key(|q| (q.content.start, q.content.end));
+    kept
+}
+
+fn candidate() -> impl Strategy<Value = (Quote, u8)> {
+    (
+        0usize..300,
+        0usize..80,
+        0u8..5,
+        0usize..3,
+        prop::option::of((0usize..300, 1usize..4)),
+    )
+        .prop_map(|(start, len, priority, kind, cue)| {
+            let kind = [QuoteKind::Direct, QuoteKind::Mixed, QuoteKind::Indirect][kind];
+            let quote = Quote {
+                kind,
+                content: Span::new(start, start + len),
+                parts: Vec::new(),
+                clause: None,
+                cue: cue.map(|(s, l)| Span::new(s, s + l)),
+                speaker: None,
+                speaker_entity: None,
+                addressee: None,
+                addressee_entity: None,
+                paragraphs: (0, 0),
+                version: String::new(),
+            };
+            (quote, priority)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Regression (issue 7, quote soup): the indexed choice keeps exactly
+    /// what checking every pair kept, and gives mixed quotes the same clauses.
+    #[test]
+    fn the_indexed_choice_keeps_what_checking_every_pair_kept(
+        cands in prop::collection::vec(candidate(), 0..40)
+    ) {
+        prop_assert_eq!(extract::choose(cands.clone()), choose_by_pairs(cands));
     }
 }
 

@@ -178,6 +178,11 @@ struct View<'c, 'a> {
     ent: Vec<&'static str>,
     /// Per token: its word clusters as feature strings (coarse, middle).
     cl: Vec<[String; 2]>,
+    /// Per token: whether its sentence holds a quoted word, and the first
+    /// token of its sentence that is not punctuation (computed once per
+    /// sentence, so a giant sentence costs linear time, not quadratic).
+    sentence_quoted: Vec<bool>,
+    first_word: Vec<usize>,
 }
 
 /// A constituent around a cue: up to two token ranges (the rest of a
@@ -228,10 +233,27 @@ impl<'c, 'a> View<'c, 'a> {
                 }
             })
             .collect();
+        let n = cx.lower.len();
+        let mut sentence_quoted = vec![false; n];
+        let mut first_word = vec![0; n];
+        let mut i = 0;
+        while i < n {
+            let s = cx.sentence_range(i);
+            let (lo, hi) = (s.start.min(i), s.end.clamp(i + 1, n));
+            let quoted = (lo..hi).any(|k| cx.quoted[k]);
+            let first = (lo..hi).find(|&k| !cx.is_punct(k)).unwrap_or(hi);
+            for k in i..hi {
+                sentence_quoted[k] = quoted;
+                first_word[k] = first;
+            }
+            i = hi;
+        }
         View {
             ent: entity_types(cx.doc),
             cx,
             cl,
+            sentence_quoted,
+            first_word,
         }
     }
 
@@ -329,7 +351,6 @@ impl<'c, 'a> View<'c, 'a> {
             }
         }
         f.add(21, &[if subj { "subj" } else { "nosubj" }, u]);
-        let n = cx.lower.len();
         let s = cx.sentence_range(i);
         let next = |o: usize| {
             if i + o < s.end {
@@ -348,9 +369,8 @@ impl<'c, 'a> View<'c, 'a> {
         f.add(24, &[l, next(1), next(2)]);
         f.add(25, &[prev]);
         f.add(26, &[prev, l]);
-        let quotes_in_sentence = s.clone().any(|k| k < n && cx.quoted[k]);
-        f.add(27, &[if quotes_in_sentence { "q" } else { "-" }, u]);
-        let first = (s.start..i).all(|k| cx.is_punct(k));
+        f.add(27, &[if self.sentence_quoted[i] { "q" } else { "-" }, u]);
+        let first = self.first_word[i] >= i;
         f.add(28, &[if first { "first" } else { "-" }, u]);
     }
 
