@@ -64,9 +64,9 @@ fn model_form(s: &str) -> Cow<'_, str> {
 }
 
 /// Version of the NER stage with the embedded model.
-pub const VERSION: &str = "ner-0.1.0+ner-20261201";
+pub const VERSION: &str = "ner-0.1.1+ner-20261201";
 /// Version stamped when the model was supplied by the caller.
-pub const CUSTOM_VERSION: &str = "ner-0.1.0+ner-custom";
+pub const CUSTOM_VERSION: &str = "ner-0.1.1+ner-custom";
 
 static NER_BYTES: &[u8] = include_bytes!("../../../models/ner.bin");
 static NER: OnceLock<Result<Arc<NerModel>, ModelError>> = OnceLock::new();
@@ -328,6 +328,11 @@ const EVENT_HEADS: &[&str] = &[
     "crisis",
 ];
 
+/// Punctuation that never begins or ends a name (see `Ner::names`).
+const EDGE_PUNCT: &[&str] = &[
+    ".", ",", ";", ":", "!", "?", "\"", "“", "”", "‘", "’", "'", "`", "``", "''", "—", "–",
+];
+
 /// Configures a [`Ner`].
 #[derive(Clone, Debug, Default)]
 pub struct NerBuilder {
@@ -450,8 +455,35 @@ impl Ner {
                 if ts.start >= ts.end || ts.end > ws.len() {
                     continue;
                 }
-                let span = Span::new(ws[ts.start].start as usize, ws[ts.end - 1].end as usize);
-                let name: Vec<&str> = fs[ts.start..ts.end].iter().map(|f| f.as_ref()).collect();
+                // A name never begins or ends with a sentence's punctuation
+                // or quotation marks (the model sometimes takes the final
+                // period into `the BBC.`; periods that belong to a name,
+                // `U.S.`, `Corp.`, are inside its token), nor with a bracket
+                // that it does not close or open (`Proleter ( Z )` keeps its
+                // own).
+                let has = |lo: usize, hi: usize, b: &str| (lo..hi).any(|k| slice(ws[k]) == b);
+                let (mut lo, mut hi) = (ts.start, ts.end);
+                while lo < hi {
+                    let w = slice(ws[lo]);
+                    if EDGE_PUNCT.contains(&w) || (w == "(" && !has(lo, hi, ")")) {
+                        lo += 1;
+                    } else {
+                        break;
+                    }
+                }
+                while lo < hi {
+                    let w = slice(ws[hi - 1]);
+                    if EDGE_PUNCT.contains(&w) || (w == ")" && !has(lo, hi, "(")) {
+                        hi -= 1;
+                    } else {
+                        break;
+                    }
+                }
+                if lo == hi {
+                    continue;
+                }
+                let span = Span::new(ws[lo].start as usize, ws[hi - 1].end as usize);
+                let name: Vec<&str> = fs[lo..hi].iter().map(|f| f.as_ref()).collect();
                 let (entity_type, kind) = self.map_type(ts.ty, &name);
                 out.push(Name {
                     span,

@@ -170,6 +170,18 @@ fn embedded_model_handles_headlines() {
     );
 }
 
+/// Regression (issue 6): the model took the sentence's final period into a
+/// name (`the BBC.`); names are trimmed of edge punctuation.
+#[test]
+fn a_name_at_the_end_of_a_sentence_leaves_its_period() {
+    let doc = run_embedded(
+        "The report was published by the BBC. Officials said it was wrong.\n\n\
+         The claim was denied by the BBC.\" Distributed by the agency.",
+    );
+    let names: Vec<&str> = doc.entities.iter().map(|e| e.canonical.as_str()).collect();
+    assert_eq!(names, ["BBC", "BBC"], "{:?}", found(&doc));
+}
+
 #[test]
 fn empty_and_untokenised_documents() {
     let ner = Ner::embedded().unwrap();
