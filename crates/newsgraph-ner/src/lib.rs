@@ -333,6 +333,58 @@ const EDGE_PUNCT: &[&str] = &[
     ".", ",", ";", ":", "!", "?", "\"", "“", "”", "‘", "’", "'", "`", "``", "''", "—", "–",
 ];
 
+/// Lower-case words that link the parts of a name (`Bank of England`,
+/// `Rio de Janeiro`, `Abu Bakr al Baghdadi`).
+const NAME_LINKS: &[&str] = &[
+    "of", "and", "the", "for", "in", "on", "at", "de", "del", "della", "der", "den", "des", "du",
+    "da", "dal", "dos", "das", "di", "van", "von", "la", "le", "el", "al", "bin", "ibn", "bint",
+    "ben", "abu", "y", "et", "&",
+];
+
+/// The part of a tagged name (its words) to keep, or `None`: the model's
+/// names sometimes run on past their end (`the Bank said it`, `GW Pharma and
+/// for patients with`, `Dowd; Shaw`) or take in the sentence's final period
+/// (`the BBC.`). A name that starts with a capital is cut before a semicolon,
+/// before a lower-case word that does not link names (`said`, `patients`) and
+/// before a comma followed by one; every name is trimmed of links at its end,
+/// of sentence punctuation and quotation marks at its edges (periods that
+/// belong to a name, `U.S.`, `Corp.`, are inside its token), and of a bracket
+/// that it does not open or close (`Proleter ( Z )` keeps its own).
+pub(crate) fn trim_name(words: &[&str]) -> Option<(usize, usize)> {
+    let has = |lo: usize, hi: usize, b: &str| words[lo..hi].contains(&b);
+    let lower_word = |w: &str| {
+        w.chars().next().is_some_and(char::is_lowercase) && !w.chars().any(char::is_uppercase)
+    };
+    let link = |w: &str| NAME_LINKS.contains(&w);
+    let (mut lo, mut hi) = (0, words.len());
+    while lo < hi && (EDGE_PUNCT.contains(&words[lo]) || (words[lo] == "(" && !has(lo, hi, ")"))) {
+        lo += 1;
+    }
+    if lo < hi && !lower_word(words[lo]) {
+        if let Some(k) = (lo + 1..hi).find(|&k| {
+            let w = words[k];
+            w == ";"
+                || (lower_word(w) && !link(w))
+                || (w == ","
+                    && words
+                        .get(k + 1)
+                        .is_some_and(|n| lower_word(n) && k + 1 < hi))
+        }) {
+            hi = k;
+        }
+    }
+    while let Some(&w) = words[lo..hi].last() {
+        let trailing = EDGE_PUNCT.contains(&w)
+            || (w == ")" && !has(lo, hi, "("))
+            || (hi - lo > 1 && lower_word(w) && link(w) && !lower_word(words[lo]));
+        if !trailing {
+            break;
+        }
+        hi -= 1;
+    }
+    (lo < hi).then_some((lo, hi))
+}
+
 /// Configures a [`Ner`].
 #[derive(Clone, Debug, Default)]
 pub struct NerBuilder {
@@ -455,33 +507,11 @@ impl Ner {
                 if ts.start >= ts.end || ts.end > ws.len() {
                     continue;
                 }
-                // A name never begins or ends with a sentence's punctuation
-                // or quotation marks (the model sometimes takes the final
-                // period into `the BBC.`; periods that belong to a name,
-                // `U.S.`, `Corp.`, are inside its token), nor with a bracket
-                // that it does not close or open (`Proleter ( Z )` keeps its
-                // own).
-                let has = |lo: usize, hi: usize, b: &str| (lo..hi).any(|k| slice(ws[k]) == b);
-                let (mut lo, mut hi) = (ts.start, ts.end);
-                while lo < hi {
-                    let w = slice(ws[lo]);
-                    if EDGE_PUNCT.contains(&w) || (w == "(" && !has(lo, hi, ")")) {
-                        lo += 1;
-                    } else {
-                        break;
-                    }
-                }
-                while lo < hi {
-                    let w = slice(ws[hi - 1]);
-                    if EDGE_PUNCT.contains(&w) || (w == ")" && !has(lo, hi, "(")) {
-                        hi -= 1;
-                    } else {
-                        break;
-                    }
-                }
-                if lo == hi {
+                let words: Vec<&str> = ws[ts.start..ts.end].iter().map(|&w| slice(w)).collect();
+                let Some((a, b)) = trim_name(&words) else {
                     continue;
-                }
+                };
+                let (lo, hi) = (ts.start + a, ts.start + b);
                 let span = Span::new(ws[lo].start as usize, ws[hi - 1].end as usize);
                 let name: Vec<&str> = fs[lo..hi].iter().map(|f| f.as_ref()).collect();
                 let (entity_type, kind) = self.map_type(ts.ty, &name);

@@ -182,6 +182,44 @@ fn a_name_at_the_end_of_a_sentence_leaves_its_period() {
     assert_eq!(names, ["BBC", "BBC"], "{:?}", found(&doc));
 }
 
+/// Regression (issue 6): names that ran on past their end in BBC news.
+#[test]
+fn names_are_cut_where_they_run_on() {
+    let kept = |words: &str| -> String {
+        let w: Vec<&str> = words.split(' ').collect();
+        trim_name(&w).map_or(String::new(), |(a, b)| w[a..b].join(" "))
+    };
+    assert_eq!(kept("Bank said it"), "Bank");
+    assert_eq!(kept("GW Pharma and for patients with"), "GW Pharma");
+    assert_eq!(kept("Dowd ; Shaw"), "Dowd");
+    assert_eq!(kept("Liberal Democrats , said Monday"), "Liberal Democrats");
+    assert_eq!(
+        kept("Office of National Statistics ( ONS ) reclassified"),
+        "Office of National Statistics ( ONS )"
+    );
+    assert_eq!(kept("Holy Land , and the horror of pain"), "Holy Land");
+    assert_eq!(kept("BBC ."), "BBC");
+    assert_eq!(kept("“ Hamas"), "Hamas");
+    assert_eq!(kept("Hezbollah )"), "Hezbollah");
+    // Names that are whole stay whole.
+    for name in [
+        "Bank of England",
+        "Rio de Janeiro",
+        "Abu Bakr al Baghdadi",
+        "Ludwig van Beethoven",
+        "Proleter ( Z )",
+        "Washington , D.C.",
+        "U.S.",
+        "iPod",
+        "al-Nujaba",
+        // All lower case (a text without capitals): left to the model.
+        "john smith",
+    ] {
+        assert_eq!(kept(name), name);
+    }
+    assert_eq!(kept(". ,"), "");
+}
+
 #[test]
 fn empty_and_untokenised_documents() {
     let ner = Ner::embedded().unwrap();
