@@ -1177,7 +1177,12 @@ fn finish(
                 && hit.is_some_and(|h| is_place_alias(ctx, members[0], h));
         let canonical = match (full, hit) {
             (Some(f), _) if f.toks.len() > 1 || own_place => canonical_text(ctx, f, ty),
-            (_, Some(h)) => h.entry.clone(),
+            // `The European Union` in the dictionary; the name without the
+            // article, as news writes it (`the EU`, `the European Union`).
+            (_, Some(h)) => match h.entry.strip_prefix("The ") {
+                Some(rest) if !rest.is_empty() => rest.to_string(),
+                _ => h.entry.clone(),
+            },
             (Some(f), None) => canonical_text(ctx, f, ty),
             (None, None) => ctx.text(members[0].toks.clone()).to_string(),
         };

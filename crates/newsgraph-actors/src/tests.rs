@@ -212,6 +212,24 @@ fn a_city_is_its_own_place_unless_it_acts_for_the_government() {
     assert_eq!(us.mentions[0].kind, MentionKind::Capital);
 }
 
+/// Regression (issue 6): the PETRARCH dictionary names it `The European
+/// Union`; the canonical name leaves out the article.
+#[test]
+fn a_dictionary_name_is_canonical_without_its_article() {
+    let doc = run(
+        "Ministers said the EU would extend the sanctions.",
+        &[("EU", EntityType::Org)],
+        false,
+    );
+    let eu = doc
+        .entities
+        .iter()
+        .find(|e| e.mentions.iter().any(|m| m.span.slice(&doc.text) == "EU"))
+        .expect("an entity for EU");
+    assert_eq!(eu.canonical, "European Union");
+    assert_eq!(eu.actor_code.as_deref(), Some("IGOEUREEC"));
+}
+
 #[test]
 fn names_the_recogniser_missed_come_from_the_dictionary() {
     let doc = run(
