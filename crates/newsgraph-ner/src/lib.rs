@@ -328,6 +328,16 @@ const EVENT_HEADS: &[&str] = &[
     "crisis",
 ];
 
+/// Holidays and festivals, lower case (see `Ner::map_type`).
+const HOLIDAYS: &[&str] = &[
+    "christmas", "christmas eve", "christmas day", "boxing day", "new year", "new year's day",
+    "new year's eve", "easter", "easter sunday", "good friday", "lent", "ramadan", "eid",
+    "eid al-fitr", "eid al-adha", "eid ul-fitr", "eid ul-adha", "hanukkah", "passover",
+    "yom kippur", "rosh hashanah", "diwali", "holi", "thanksgiving", "halloween", "nowruz",
+    "ashura", "arbaeen", "mawlid", "valentine's day", "hogmanay", "chinese new year",
+    "lunar new year", "orthodox christmas", "whitsun", "pentecost",
+];
+
 /// Punctuation that never begins or ends a name (see `Ner::names`).
 const EDGE_PUNCT: &[&str] = &[
     ".", ",", ";", ":", "!", "?", "\"", "“", "”", "‘", "’", "'", "`", "``", "''", "—", "–",
@@ -529,6 +539,12 @@ impl Ner {
 
     /// Our type (and LOC subtype) for a CoNLL type and the words of the name.
     fn map_type(&self, ty: usize, words: &[&str]) -> (EntityType, Option<String>) {
+        // Holidays are events whatever the model guessed (CoNLL's training
+        // text has none, so it calls `Christmas` a place or a person).
+        let name = words.join(" ").to_lowercase().replace(" 's", "'s");
+        if HOLIDAYS.contains(&name.as_str()) {
+            return (EntityType::Event, None);
+        }
         match ty {
             0 => (EntityType::Person, None),
             1 => (EntityType::Org, None),

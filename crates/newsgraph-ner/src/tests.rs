@@ -220,6 +220,25 @@ fn names_are_cut_where_they_run_on() {
     assert_eq!(kept(". ,"), "");
 }
 
+/// Regression (issue 6): `Christmas` came out as a place (39 times in BBC
+/// news) or a person; holidays are events.
+#[test]
+fn holidays_are_events() {
+    let doc = run_embedded(
+        "Shops in London reported record sales before Christmas. \
+         Fighting paused in Gaza during Eid al-Fitr, and resumed after Ramadan.",
+    );
+    for name in ["Christmas", "Eid al-Fitr", "Ramadan"] {
+        let e = doc.entities.iter().find(|e| e.canonical == name);
+        assert!(
+            e.is_none_or(|e| e.entity_type == EntityType::Event),
+            "{name}: {:?}",
+            found(&doc)
+        );
+    }
+    assert!(doc.entities.iter().any(|e| e.entity_type == EntityType::Event));
+}
+
 #[test]
 fn empty_and_untokenised_documents() {
     let ner = Ner::embedded().unwrap();
