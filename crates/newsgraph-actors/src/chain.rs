@@ -745,7 +745,8 @@ fn build_chains(ctx: &Ctx<'_>, names: &mut [Name]) -> Vec<Chain> {
                 let key = (h.layer.clone(), h.entry.clone());
                 if let Some(&e) = by_entry.get(&key) {
                     let stands_for_country = !is_place_alias(ctx, &names[i], h)
-                        || acts_politically(ctx, names[i].toks.clone());
+                        || (may_stand_for_country(h)
+                            && acts_politically(ctx, names[i].toks.clone()));
                     let same_class = (names[i].ty == EntityType::Norp)
                         == (names[chains[e].names[0]].ty == EntityType::Norp);
                     if stands_for_country && same_class {
@@ -774,7 +775,9 @@ fn build_chains(ctx: &Ctx<'_>, names: &mut [Name]) -> Vec<Chain> {
         if target.is_none() {
             // A capital acting for its government, with the country not named yet.
             if let Some(h) = &names[i].dict {
-                if is_place_alias(ctx, &names[i], h) && acts_politically(ctx, names[i].toks.clone())
+                if is_place_alias(ctx, &names[i], h)
+                    && may_stand_for_country(h)
+                    && acts_politically(ctx, names[i].toks.clone())
                 {
                     names[i].kind = MentionKind::Capital;
                 }
@@ -911,6 +914,15 @@ fn is_place_alias(ctx: &Ctx<'_>, n: &Name, h: &DictHit) -> bool {
         && !ctx.tok(n.toks.start).starts_with("America")
 }
 
+/// Whether a place name of a country's entry can stand for the country's
+/// government. The PETRARCH country entries list many of the country's
+/// cities and regions among its names (`Liverpool`, `Wales` for the United
+/// Kingdom); only our curated layer and a user's name capitals, so only their
+/// place names act for a country (`Washington`, `London`).
+fn may_stand_for_country(h: &DictHit) -> bool {
+    h.layer != newsgraph_dict::petrarch::LAYER
+}
+
 /// A capital stands for its government when it acts: the subject of a clause,
 /// or followed by a verb or modal (`left Aleppo` is a place, not Syria).
 fn acts_politically(ctx: &Ctx<'_>, toks: Range<usize>) -> bool {
@@ -926,12 +938,12 @@ fn acts_politically(ctx: &Ctx<'_>, toks: Range<usize>) -> bool {
     if !ctx.doc.tokens[last].space_after && ctx.tok(toks.end) == "-" {
         return false;
     }
-    if let Some(w) = ctx.doc.words.get(last) {
-        if w.deprel.starts_with("nsubj") {
-            return true;
-        }
+    // With a parse, only a subject acts (`Washington cannot be trusted`, not
+    // `shops in London reported`); without one, a name before a verb.
+    match ctx.doc.words.get(last).filter(|w| !w.deprel.is_empty()) {
+        Some(w) => w.deprel.starts_with("nsubj"),
+        None => matches!(ctx.upos(toks.end), "VERB" | "AUX"),
     }
-    matches!(ctx.upos(toks.end), "VERB" | "AUX")
 }
 
 /// Roles and affiliations from titles and appositions around person names.

@@ -230,6 +230,39 @@ fn a_dictionary_name_is_canonical_without_its_article() {
     assert_eq!(eu.actor_code.as_deref(), Some("IGOEUREEC"));
 }
 
+/// Regression (issue 6): `London` before a verb was taken for the British
+/// government although it is only where the shops are.
+#[test]
+fn a_capital_acts_only_as_the_subject() {
+    let doc = run(
+        "Shops in London reported record sales. Moscow rejected the proposal.",
+        &[("London", EntityType::Loc), ("Moscow", EntityType::Loc)],
+        true,
+    );
+    let london = entity(&doc, "London");
+    assert_eq!(london.mentions[0].kind, MentionKind::Name);
+    let russia = doc
+        .entities
+        .iter()
+        .find(|e| e.actor_code.as_deref() == Some("RUS"))
+        .expect("an entity coded RUS");
+    assert_eq!(russia.mentions[0].kind, MentionKind::Capital);
+}
+
+/// Regression (issue 6): PETRARCH lists `Liverpool` among the names of the
+/// United Kingdom; the city (or its football club) is not the government.
+#[test]
+fn a_city_listed_with_its_country_does_not_act_for_it() {
+    let doc = run(
+        "Liverpool have little chance of winning the cup, the captain admitted.",
+        &[("Liverpool", EntityType::Loc)],
+        true,
+    );
+    let liverpool = entity(&doc, "Liverpool");
+    assert_eq!(liverpool.mentions[0].kind, MentionKind::Name);
+    assert_eq!(liverpool.country.as_deref(), Some("GBR"));
+}
+
 #[test]
 fn names_the_recogniser_missed_come_from_the_dictionary() {
     let doc = run(

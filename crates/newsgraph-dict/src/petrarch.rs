@@ -37,6 +37,9 @@ pub struct ImportStats {
 }
 
 /// Imports every `*.actors.txt` and `*.agents.txt` file in `dir` (sorted by name) into one layer.
+/// The name of the layer the importer makes.
+pub const LAYER: &str = "petrarch";
+
 pub fn import_dir(dir: &Path) -> Result<(Layer, ImportStats), DictError> {
     let rd = std::fs::read_dir(dir).map_err(|source| DictError::Io {
         path: dir.to_path_buf(),
@@ -59,7 +62,7 @@ pub fn import_dir(dir: &Path) -> Result<(Layer, ImportStats), DictError> {
         });
     }
     let mut layer = Layer {
-        name: "petrarch".into(),
+        name: LAYER.into(),
         path: dir.display().to_string(),
         ..Layer::default()
     };

@@ -236,7 +236,10 @@ fn holidays_are_events() {
             found(&doc)
         );
     }
-    assert!(doc.entities.iter().any(|e| e.entity_type == EntityType::Event));
+    assert!(doc
+        .entities
+        .iter()
+        .any(|e| e.entity_type == EntityType::Event));
 }
 
 #[test]
