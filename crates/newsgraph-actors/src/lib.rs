@@ -72,7 +72,13 @@ impl ActorsBuilder {
             Some(l) => l,
             None => Lexicon::builtin()?,
         };
-        let layers: Vec<String> = dict.layers().iter().map(|l| l.name.clone()).collect();
+        // Each layer by name and by the fingerprint of its data, so that an
+        // edit to a dictionary shows in the stage version.
+        let layers: Vec<String> = dict
+            .layers()
+            .iter()
+            .map(|l| format!("{}.{:08x}", l.name, l.fingerprint))
+            .collect();
         let version = format!(
             "{VERSION}+dict-{}+lexicon-{:08x}",
             layers.join("-"),

@@ -353,3 +353,38 @@ fn a_surname_used_before_the_full_name_joins_it() {
     );
     assert_eq!(doc.entities.len(), 1, "{:?}", doc.entities);
 }
+
+/// An edit to a dictionary layer changes the version stamped on records.
+#[test]
+fn the_version_names_the_dictionary_data() {
+    let version = |code: &str| {
+        let text = format!("[[actor]]\nname = \"Example Group\"\ncode = \"{code}\"\n");
+        let mut dict = newsgraph_dict::Dictionary::new();
+        dict.push(newsgraph_dict::Layer::parse(&text, "user.toml").unwrap());
+        let actors = ActorsBuilder::new()
+            .dictionary(std::sync::Arc::new(dict))
+            .build()
+            .unwrap();
+        actors.version().to_string()
+    };
+    assert_ne!(version("IRQREB"), version("SYRREB"));
+    assert_eq!(version("IRQREB"), version("IRQREB"));
+    assert!(
+        version("IRQREB").contains("+dict-user."),
+        "{}",
+        version("IRQREB")
+    );
+}
+
+/// A seat of government speaks for the government (`Downing Street said`).
+#[test]
+fn a_seat_of_government_is_the_government() {
+    let doc = run(
+        "Downing Street said the minister would attend the talks.",
+        &[("Downing Street", EntityType::Person)],
+        false,
+    );
+    let no10 = entity(&doc, "Downing Street");
+    assert_eq!(no10.entity_type, EntityType::Org);
+    assert_eq!(no10.actor_code.as_deref(), Some("GBRGOV"));
+}

@@ -99,6 +99,9 @@ pub struct Layer {
     pub licence: Option<String>,
     pub description: Option<String>,
     pub entries: Vec<Entry>,
+    /// FNV-1a of the text it was parsed from (0 for a layer made in code),
+    /// so that an edit to the data shows in the versions stamped on records.
+    pub fingerprint: u32,
 }
 
 /// Whether `code` is one or more blocks of three ASCII upper-case letters.
@@ -293,6 +296,9 @@ impl Layer {
             licence: meta.licence,
             description: meta.description,
             entries: Vec::with_capacity(raw.actor.len() + raw.agent.len()),
+            fingerprint: text.bytes().fold(0x811c_9dc5_u32, |h, b| {
+                (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+            }),
         };
         let mut errors = Vec::new();
         let lines = Lines::new(text);
