@@ -82,7 +82,8 @@ impl ActorsBuilder {
         let version = format!(
             "{VERSION}+dict-{}+lexicon-{:08x}",
             layers.join("-"),
-            fingerprint(lexicon::BUILTIN)
+            // The shipped word lists, so that an edit shows in the version.
+            newsgraph_dict::fingerprint(lexicon::BUILTIN)
         );
         Ok(Actors {
             dict,
@@ -90,13 +91,6 @@ impl ActorsBuilder {
             version,
         })
     }
-}
-
-fn fingerprint(s: &str) -> u32 {
-    // FNV-1a over the shipped word lists, so that an edit shows in the stage version.
-    s.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
 }
 
 /// The actor stage (see the crate docs).

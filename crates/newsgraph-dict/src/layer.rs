@@ -104,6 +104,14 @@ pub struct Layer {
     pub fingerprint: u32,
 }
 
+/// FNV-1a (32 bits) of a text: a data file's fingerprint in stage versions,
+/// so that an edit to the data shows in the provenance of records.
+pub fn fingerprint(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
 /// Whether `code` is one or more blocks of three ASCII upper-case letters.
 pub fn is_valid_code(code: &str) -> bool {
     !code.is_empty() && code.len().is_multiple_of(3) && code.bytes().all(|b| b.is_ascii_uppercase())
@@ -296,9 +304,7 @@ impl Layer {
             licence: meta.licence,
             description: meta.description,
             entries: Vec::with_capacity(raw.actor.len() + raw.agent.len()),
-            fingerprint: text.bytes().fold(0x811c_9dc5_u32, |h, b| {
-                (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-            }),
+            fingerprint: fingerprint(text),
         };
         let mut errors = Vec::new();
         let lines = Lines::new(text);

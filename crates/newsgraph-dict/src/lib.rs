@@ -56,5 +56,5 @@ pub mod petrarch;
 
 pub use dict::{Dictionary, Finding, Lookup, Match, Severity};
 pub use error::DictError;
-pub use layer::{is_valid_code, CodeSpan, Entry, Kind, Layer};
+pub use layer::{fingerprint, is_valid_code, CodeSpan, Entry, Kind, Layer};
 pub use normalize::normalize;
