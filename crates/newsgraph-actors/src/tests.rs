@@ -60,6 +60,14 @@ fn run(text: &str, names: &[(&str, EntityType)], parse: bool) -> Document {
     doc
 }
 
+/// The entity coded `code` (`USA` for `Washington` acting).
+fn coded<'d>(doc: &'d Document, code: &str) -> &'d Entity {
+    doc.entities
+        .iter()
+        .find(|e| e.actor_code.as_deref() == Some(code))
+        .unwrap_or_else(|| panic!("an entity coded {code}"))
+}
+
 fn entity<'d>(doc: &'d Document, canonical: &str) -> &'d Entity {
     doc.entities
         .iter()
@@ -203,11 +211,7 @@ fn a_city_is_its_own_place_unless_it_acts_for_the_government() {
     let beirut = entity(&doc, "Beirut");
     assert_eq!(beirut.country.as_deref(), Some("LBN"));
     // `Washington cannot be trusted`: the United States acting.
-    let us = doc
-        .entities
-        .iter()
-        .find(|e| e.actor_code.as_deref() == Some("USA"))
-        .expect("an entity coded USA");
+    let us = coded(&doc, "USA");
     assert_eq!(us.canonical, "United States");
     assert_eq!(us.mentions[0].kind, MentionKind::Capital);
 }
@@ -241,11 +245,7 @@ fn a_capital_acts_only_as_the_subject() {
     );
     let london = entity(&doc, "London");
     assert_eq!(london.mentions[0].kind, MentionKind::Name);
-    let russia = doc
-        .entities
-        .iter()
-        .find(|e| e.actor_code.as_deref() == Some("RUS"))
-        .expect("an entity coded RUS");
+    let russia = coded(&doc, "RUS");
     assert_eq!(russia.mentions[0].kind, MentionKind::Capital);
 }
 

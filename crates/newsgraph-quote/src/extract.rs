@@ -300,7 +300,7 @@ pub(crate) fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
 /// their end, and longer than they are. The quoted words stay the content
 /// (what the speaker said word for word); the clause says what they are
 /// about.
-fn clause_of(q: &Quote, clauses: &[Span]) -> Option<Span> {
+pub(crate) fn clause_of(q: &Quote, clauses: &[Span]) -> Option<Span> {
     if q.kind != QuoteKind::Mixed {
         return None;
     }
@@ -322,7 +322,7 @@ fn clause_of(q: &Quote, clauses: &[Span]) -> Option<Span> {
 /// has its own cue inside `q`'s clause: `Trump said [that Clinton once
 /// described the pact as “the gold standard”]` holds two attributions, and
 /// both are kept.
-fn nests(q: &Quote, p: u8, inner: &Quote) -> bool {
+pub(crate) fn nests(q: &Quote, p: u8, inner: &Quote) -> bool {
     p == PRIORITY_PARSE
         && inner.kind == QuoteKind::Mixed
         && q.content.contains(inner.content)
@@ -332,7 +332,7 @@ fn nests(q: &Quote, p: u8, inner: &Quote) -> bool {
             .is_some_and(|c| q.content.contains(c) && Some(c) != q.cue)
 }
 
-fn overlap(a: Span, b: Span) -> usize {
+pub(crate) fn overlap(a: Span, b: Span) -> usize {
     let s = a.start.max(b.start);
     let e = a.end.min(b.end);
     e.saturating_sub(s) as usize

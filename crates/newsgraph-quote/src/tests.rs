@@ -611,20 +611,11 @@ proptest! {
 }
 
 /// The choice among candidates as it was before it was indexed: every
-/// candidate checked against every kept one (quadratic, but plainly right).
+/// candidate checked against every kept one, and every candidate clause
+/// looked at for every mixed quote (quadratic, but plainly right). The
+/// pieces the two share (`nests`, `overlap`, `clause_of`) are the stage's.
 fn choose_by_pairs(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
-    use extract::{PRIORITY_MARKS, PRIORITY_PARSE};
-    let overlap =
-        |a: Span, b: Span| (a.end.min(b.end)).saturating_sub(a.start.max(b.start)) as usize;
-    let nests = |q: &Quote, p: u8, inner: &Quote| {
-        p == PRIORITY_PARSE
-            && inner.kind == QuoteKind::Mixed
-            && q.content.contains(inner.content)
-            && q.content.len() > inner.content.len()
-            && inner
-                .cue
-                .is_some_and(|c| q.content.contains(c) && Some(c) != q.cue)
-    };
+    use extract::{clause_of, nests, overlap, PRIORITY_MARKS, PRIORITY_PARSE};
     let clauses: Vec<(Span, Option<Span>)> = cands
         .iter()
         .filter(|(q, p)| *p >= PRIORITY_PARSE && q.parts.is_empty())
@@ -644,22 +635,17 @@ fn choose_by_pairs(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
         }
     }
     for (q, p) in &mut kept {
-        if *p != PRIORITY_MARKS || q.kind != QuoteKind::Mixed {
+        let Some(cue) = q.cue.filter(|_| *p == PRIORITY_MARKS) else {
             continue;
-        }
-        let Some(cue) = q.cue else { continue };
-        q.clause = clauses
+        };
+        let same_cue: Vec<Span> = clauses
             .iter()
-            .filter(|(c, qc)| {
-                *qc == Some(cue) && c.start <= q.content.start && c.end > q.content.start
-            })
-            .map(|(c, _)| Span {
-                start: c.start,
-                end: c.end.max(q.content.end),
-            })
-            .filter(|c| c.len() > q.content.len())
-            .max_by_key(|c| (c.len(), std::cmp::Reverse(c.start)))
-            .or(q.clause);
+            .filter(|(_, c)| *c == Some(cue))
+            .map(|(s, _)| *s)
+            .collect();
+        if let Some(c) = clause_of(q, &same_cue) {
+            q.clause = Some(c);
+        }
     }
     let mut kept: Vec<Quote> = kept.into_iter().map(|(q, _)| q).collect();
     kept.sort_by_key(|q| (q.content.start, q.content.end));
