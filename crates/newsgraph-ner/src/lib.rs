@@ -571,8 +571,8 @@ impl Ner {
     fn map_type(&self, ty: usize, words: &[&str]) -> (EntityType, Option<String>) {
         // Holidays are events whatever the model guessed (CoNLL's training
         // text has none, so it calls `Christmas` a place or a person).
-        let name = words.join(" ").to_lowercase().replace(" 's", "'s");
-        if HOLIDAYS.contains(&name.as_str()) {
+        let joined = words.join(" ").to_lowercase();
+        if HOLIDAYS.contains(&joined.replace(" 's", "'s").as_str()) {
             return (EntityType::Event, None);
         }
         match ty {
@@ -584,7 +584,6 @@ impl Ner {
                 (EntityType::Loc, gpe.then(|| "GPE".to_string()))
             }
             _ => {
-                let joined = words.join(" ").to_lowercase();
                 let g = self.model.gazetteer(words);
                 let demonym_like = |w: &str| {
                     ["an", "ans", "ese", "ish", "i", "is", "ic", "ch"]
