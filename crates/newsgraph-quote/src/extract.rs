@@ -145,6 +145,7 @@ pub(crate) fn extract(
     }
     according_to(&cx, version, &mut cands);
     speaker_labels(&cx, version, &mut cands);
+    headline(&cx, version, &mut cands);
     if let Some(model) = model.filter(|_| cx.parsed) {
         // The rules above win where they overlap; the model fills the gaps
         // (the cues and constructions no rule covers).
@@ -260,8 +261,18 @@ pub(crate) fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
     // among those that can overlap (linear on documents with thousands of
     // quotes, not quadratic).
     let mut by_start: BTreeSet<(u32, usize)> = BTreeSet::new();
+    // Kept candidates by cue: one cue does not report a speaker's own name
+    // as another reading's content (`…, claimed Mr Brown.` read both ways).
+    let mut by_cue: HashMap<Span, Vec<usize>> = HashMap::new();
     let mut longest = 0u32;
     for (q, p) in cands {
+        let cue_clash = q
+            .cue
+            .and_then(|c| by_cue.get(&c))
+            .is_some_and(|ks| ks.iter().any(|&i| crossed(&kept[i].0, &q)));
+        if cue_clash {
+            continue;
+        }
         let from = q.content.start.saturating_sub(longest);
         let clash = by_start
             .range((from, 0)..(q.content.end, 0))
@@ -278,6 +289,9 @@ pub(crate) fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
         if !clash {
             longest = longest.max(q.content.end - q.content.start);
             by_start.insert((q.content.start, kept.len()));
+            if let Some(c) = q.cue {
+                by_cue.entry(c).or_default().push(kept.len());
+            }
             kept.push((q, p));
         }
     }
@@ -292,6 +306,15 @@ pub(crate) fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
     let mut kept: Vec<Quote> = kept.into_iter().map(|(q, _)| q).collect();
     kept.sort_by_key(|q| (q.content.start, q.content.end));
     kept
+}
+
+/// Whether one quote's content overlaps the other's speaker: two readings
+/// of one cue that cannot both hold (`…, claimed Mr Brown.` as `Mr Brown`
+/// reporting the clause, and as the clause's subject reporting `Mr Brown`).
+pub(crate) fn crossed(a: &Quote, b: &Quote) -> bool {
+    let hits =
+        |content: Span, speaker: Option<Span>| speaker.is_some_and(|s| overlap(content, s) > 0);
+    hits(a.content, b.speaker) || hits(b.content, a.speaker)
 }
 
 /// The reported clause around the quoted words of a mixed quote found from
@@ -1573,6 +1596,17 @@ fn speaker_labels(cx: &Ctx<'_>, version: &str, out: &mut Vec<(Quote, u8)>) {
         if !(all_caps || named) {
             continue;
         }
+        // A name the tagger reads as a phrase (`Stealth Over Health:`, a
+        // headline's pun) is no speaker; a transcript's capitals may be
+        // (`SECRETARY OF STATE:`).
+        let phrase = cx.tagged
+            && label.clone().any(|k| {
+                matches!(cx.doc.words[k].upos.as_str(), "ADP" | "VERB" | "AUX")
+                    && cx.lower[k] != "of"
+            });
+        if phrase && !all_caps {
+            continue;
+        }
         // As for quotation marks: the words with their final punctuation.
         let Some((lo, hi)) = cx
             .trim_punct(colon + 1, end.saturating_sub(1))
@@ -1601,6 +1635,148 @@ fn speaker_labels(cx: &Ctx<'_>, version: &str, out: &mut Vec<(Quote, u8)>) {
             out.push((q, PRIORITY_LABEL));
         }
     }
+}
+
+/// A headline's attribution, in the first paragraph when the document has
+/// no separate title (plain text whose first line is the headline):
+/// `Poll: Voters Abandon …` and `Graham Says Trump Could …`. Headlines drop
+/// the verb or put it in title case, which the parse reads poorly; the
+/// speaker is the capitalised words before the colon or the cue, the
+/// content the rest of the line.
+fn headline(cx: &Ctx<'_>, version: &str, out: &mut Vec<(Quote, u8)>) {
+    /// Longest headline, in words.
+    const MAX_HEADLINE: usize = 25;
+    /// Longest speaker, in tokens (`Former White House Doctor`).
+    const MAX_SPEAKER: usize = 5;
+    if cx.doc.layout.title.is_some() {
+        return;
+    }
+    let Some(p) = cx.doc.paragraphs.first() else {
+        return;
+    };
+    let toks = &cx.doc.tokens;
+    let first = toks.partition_point(|t| t.span.end <= p.span.start);
+    let end = toks
+        .partition_point(|t| t.span.start < p.span.end)
+        .min(toks.len());
+    if first >= end
+        || cx.sentence_range(first).end < end
+        || (first..end).filter(|&k| cx.is_word(k)).count() > MAX_HEADLINE
+    {
+        return;
+    }
+    // A speaker: capitalised words (and the dots and hyphens of names), not
+    // a label word (`The Latest:`, `Breaking:`), not a phrase with a
+    // preposition or a verb (`Stealth Over Health:`), not a place (a
+    // dateline).
+    let speaker_ok = |lo: usize, hi: usize| {
+        let words: Vec<usize> = (lo..=hi).filter(|&k| cx.is_word(k)).collect();
+        !words.is_empty()
+            && hi - lo < MAX_SPEAKER
+            && (lo..=hi).all(|k| {
+                let t = cx.text(k);
+                if cx.is_word(k) {
+                    t.chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                        && !cx.lex.not_speakers.contains(&cx.lower[k])
+                        && !(cx.tagged
+                            && matches!(
+                                cx.doc.words[k].upos.as_str(),
+                                "ADP" | "VERB" | "AUX" | "DET" | "CCONJ" | "SCONJ" | "PRON"
+                            ))
+                } else {
+                    matches!(t, "." | "-" | "'" | "’")
+                }
+            })
+            && !cx.doc.entities.iter().any(|e| {
+                e.entity_type == EntityType::Loc
+                    && e.mentions.iter().any(|m| {
+                        m.span.start < toks[hi].span.end && toks[lo].span.start < m.span.end
+                    })
+            })
+    };
+    // Capitals alone are a dateline (`BEIRUT:`) or a kicker (`BREAKING:`).
+    let capitals = |lo: usize, hi: usize| {
+        (lo..=hi).filter(|&k| cx.is_word(k)).all(|k| {
+            let t = cx.text(k);
+            t.chars().count() >= 2 && t.chars().all(|c| !c.is_lowercase())
+        })
+    };
+    let label = (first + 1..end.min(first + MAX_SPEAKER + 1))
+        .find(|&k| cx.text(k) == ":")
+        .filter(|&colon| speaker_ok(first, colon - 1) && !capitals(first, colon - 1))
+        .map(|colon| (colon, colon));
+    // `Graham Says …`, `Poll finds …`: a speech or belief verb (by its form:
+    // a title-case verb is often tagged as a name), not one that takes an
+    // addressee (`Trump tells 3,000 in Reno …`).
+    let verb = || {
+        (first + 1..end.min(first + MAX_SPEAKER + 1))
+            .find(|&k| {
+                let form = cx.lower[k].as_str();
+                matches!(
+                    cx.lex.class(form, ""),
+                    Some(CueClass::Speech | CueClass::Belief)
+                ) && !cx.lex.addressee_verbs.contains(cx.lex.lemma_of(form))
+            })
+            .filter(|&c| speaker_ok(first, c - 1))
+            .map(|c| {
+                // `Says that …`: the clause without its complementiser.
+                let skip = usize::from(c + 1 < end && cx.lower[c + 1] == "that");
+                (c, c + skip)
+            })
+    };
+    // `Clinton Hid Health Problems, Former Doctor Says`: the verb last,
+    // after a comma and the speaker.
+    let trailing = || {
+        let last = cx.trim_punct(first, end - 1)?.1;
+        let comma = (first + 1..last).rev().find(|&k| cx.text(k) == ",")?;
+        let form = cx.lower[last].as_str();
+        let ok = matches!(
+            cx.lex.class(form, ""),
+            Some(CueClass::Speech | CueClass::Belief)
+        ) && comma + 1 < last
+            && speaker_ok(comma + 1, last - 1);
+        ok.then_some((last, (comma + 1, last - 1), (first, comma - 1)))
+    };
+    let found = label
+        .or_else(verb)
+        .map(|(c, rest)| (c, (first, c - 1), (rest + 1, end - 1)))
+        .or_else(trailing);
+    let Some((cue, (speaker_lo, speaker_hi), (from, to))) = found else {
+        return;
+    };
+    // The rest of the line, without the final period a headline may have
+    // been given, keeping the marks of a quoted headline.
+    let Some((lo, hi)) = cx
+        .trim_punct(from, to)
+        .map(|(lo, hi)| (cx.with_opening_mark(lo, hi), cx.with_closing_marks(hi)))
+    else {
+        return;
+    };
+    if (lo..=hi).filter(|&k| cx.is_word(k)).count() < 3 {
+        return;
+    }
+    let quoted = (lo..=hi).filter(|&k| cx.is_word(k)).all(|k| cx.quoted[k]);
+    // A quoted headline is a direct quote: its words with their final
+    // punctuation, without the marks (as for any direct quote).
+    let (kind, (lo, hi)) = if quoted {
+        let Some(words) = cx.trim_punct_edges(lo, hi) else {
+            return;
+        };
+        (QuoteKind::Direct, words)
+    } else {
+        (QuoteKind::Indirect, (lo, hi))
+    };
+    let attr = Attr {
+        cue: Some((cue, cue)),
+        speaker: Some((speaker_lo, speaker_hi)),
+        addressee: None,
+    };
+    out.push((
+        make_quote(cx, kind, cx.span(lo, hi), &attr, version),
+        PRIORITY_LABEL,
+    ));
 }
 
 /// Length in tokens of a cue phrase starting at `k`.
@@ -1653,13 +1829,48 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
         if class.is_none() && !stance {
             continue;
         }
+        // `…, said one source in the room.`: a clause, a comma, the cue and
+        // its speaker, read from the surface (the parse often makes the
+        // clause's subject the cue's and the speaker its object).
+        if let Some(((lo, hi), speaker)) = cx.inverted_attribution(c) {
+            let attr = Attr {
+                cue: Some(cx.cue_span(c)),
+                speaker: Some(speaker),
+                addressee: None,
+            };
+            let lo = cx.with_opening_mark(lo, hi);
+            let hi = cx.with_closing_marks(hi);
+            let kind = if (lo..=hi).any(|k| cx.double[k]) {
+                QuoteKind::Mixed
+            } else {
+                QuoteKind::Indirect
+            };
+            out.push((
+                make_quote(cx, kind, cx.span(lo, hi), &attr, version),
+                PRIORITY_PARSE,
+            ));
+            continue;
+        }
         // Every clausal complement: `Acts of protest, he said, are acts of
         // patriotism` has one on each side of the cue.
         let comps: Vec<usize> = cx.children[c]
             .iter()
             .copied()
             .filter(|&k| cx.deprel(k) == "ccomp" && !cx.quoted_fully(k))
+            // A one-word "clause" is a misparse (`Spokeswoman Jane Roe said
+            // via email that …` with the title as the complement); the
+            // clause is then looked for elsewhere. A relative pronoun stays
+            // (`which Boeing says is economical` has no clause to report
+            // without its antecedent).
+            .filter(|&k| {
+                let (lo, hi) = cx.subtree(k, &|_| false);
+                (lo..=hi).filter(|&j| cx.is_word(j)).nth(1).is_some()
+                    || (cx.tagged && cx.doc.words[k].upos == "PRON")
+            })
             .collect();
+        // The reporting clause inside the content, when it interrupts it
+        // (`The bridge, the mayor said, would open in spring`).
+        let mut interruption: Option<(usize, usize)> = None;
         let content = if let Some(&k) = comps.first() {
             let (mut lo, mut hi) = cx.subtree(k, &|_| false);
             for &k2 in &comps[1..] {
@@ -1673,6 +1884,15 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
                 if let Some(h) = cx.head(c).filter(|&h| h < c) {
                     let (hlo, _) = cx.subtree(h, &|d| d == "parataxis");
                     if hlo < lo && cx.tagged && cx.doc.words[h].upos != "VERB" {
+                        // From the cue's subject to the reported clause.
+                        // Only an aside between commas (`The bridge, the
+                        // mayor said, would …`; not a title such as
+                        // `his song What'd I Say, Charles …`).
+                        let (clo, _) = cx.subtree(c, &|d| d == "ccomp");
+                        let commas = clo > 0
+                            && cx.text(clo - 1) == ","
+                            && (cx.text(lo - 1) == "," || cx.text(lo) == ",");
+                        interruption = (clo < c && c < lo && commas).then_some((clo, lo - 1));
                         lo = hlo;
                     }
                 }
@@ -1720,7 +1940,11 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
         let Some((slo, shi)) = speaker else {
             continue;
         };
-        if cx.quoted[slo] || (lo <= slo && shi <= hi) || cx.is_time(slo, shi) {
+        // A relative clause between commas is no reporting clause (`Tim
+        // Henman, who announced his retirement, believes …`).
+        let in_interruption = interruption.is_some_and(|(a, b)| a <= slo && shi <= b)
+            && !matches!(cx.lower[slo].as_str(), "who" | "which" | "that");
+        if cx.quoted[slo] || (lo <= slo && shi <= hi && !in_interruption) || cx.is_time(slo, shi) {
             continue;
         }
         // Keep the marks of quoted words at the clause's edges together.
@@ -1735,15 +1959,83 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
             addressee: cx.addressee(c),
         };
         let content = cx.span(lo, hi);
+        let mut q = make_quote(cx, kind, content, &attr, version);
+        // The reported words on either side of the interruption, read
+        // without it (as for `“…,” he said, “…”`).
+        if let Some((a, b)) = interruption.filter(|&(a, b)| lo < a && b < hi) {
+            let pieces = [cx.trim_punct(lo, a - 1), cx.trim_punct(b + 1, hi)];
+            if let [Some(first), Some(second)] = pieces {
+                q.parts = vec![cx.span(first.0, first.1), cx.span(second.0, second.1)];
+            }
+        }
         // Mixed quotes from the marks take precedence.
-        out.push((
-            make_quote(cx, kind, content, &attr, version),
-            PRIORITY_PARSE,
-        ));
+        out.push((q, PRIORITY_PARSE));
     }
 }
 
 impl Ctx<'_> {
+    /// `The talks failed, said a diplomat who attended.`: a speech cue
+    /// right after a comma, followed to the end of its sentence by a noun
+    /// phrase (with at most relative clauses), after a clause with a finite
+    /// verb of its own (not `The minister, who arrived late, said nothing`).
+    /// Gives the clause and the speaker, as token ranges.
+    #[allow(clippy::type_complexity)]
+    fn inverted_attribution(&self, c: usize) -> Option<((usize, usize), (usize, usize))> {
+        if !self.tagged
+            || self.cue_class(c) != Some(CueClass::Speech)
+            || c == 0
+            || self.text(c - 1) != ","
+        {
+            return None;
+        }
+        let sent = self.sentence_range(c);
+        let (slo, shi) = self.trim_punct(c + 1, sent.end.checked_sub(1)?)?;
+        let upos = |k: usize| self.doc.words[k].upos.as_str();
+        if !matches!(upos(slo), "DET" | "NUM" | "PROPN" | "NOUN" | "ADJ" | "PRON")
+            || (upos(slo) == "PRON"
+                && !matches!(self.lower[slo].as_str(), "he" | "she" | "they" | "we" | "i"))
+            || (slo..=shi).any(|k| self.quoted[k])
+        {
+            return None;
+        }
+        // Inside a relative clause (`who attended`), up to `top`.
+        let relative = |k: usize, lo: usize, hi: usize| {
+            let wh =
+                |j: usize| matches!(self.lower[j].as_str(), "who" | "which" | "whom" | "whose");
+            let mut v = k;
+            for _ in 0..16 {
+                if self.deprel(v) == "acl:relcl" || wh(v) || self.children[v].iter().any(|&j| wh(j))
+                {
+                    return true;
+                }
+                match self.head(v) {
+                    Some(h) if (lo..=hi).contains(&h) => v = h,
+                    _ => return false,
+                }
+            }
+            false
+        };
+        let finite = |k: usize| {
+            matches!(upos(k), "VERB" | "AUX")
+                && matches!(
+                    self.doc.words[k].xpos.as_str(),
+                    "VBD" | "VBZ" | "VBP" | "MD"
+                )
+        };
+        // After the cue, a relative pronoun starts the only clause allowed.
+        let mut in_relative = false;
+        for k in slo..=shi {
+            in_relative |= matches!(self.lower[k].as_str(), "who" | "which" | "whom" | "whose");
+            if matches!(upos(k), "VERB" | "AUX") && !in_relative && !relative(k, slo, shi) {
+                return None;
+            }
+        }
+        let (lo, hi) = self.trim_punct(sent.start, c - 2)?;
+        let words = (lo..=hi).filter(|&k| self.is_word(k)).count();
+        let clause = (lo..=hi).any(|k| finite(k) && !self.quoted[k] && !relative(k, lo, hi));
+        (words >= 3 && clause).then_some(((lo, hi), (slo, shi)))
+    }
+
     /// The complements of a stance verb after it: objects, open clauses and
     /// prepositional objects (`called [for a recount]`, `criticized [the
     /// plan]`, `wants [to run]`).

@@ -58,8 +58,10 @@ pub use newsgraph_linear::ModelError;
 use newsgraph_core::{Annotator, Diagnostic, Document};
 use std::sync::{Arc, OnceLock};
 
-/// Version of the quote stage's code (0.2: interrupted quotes keep their `parts`).
-pub const CODE_VERSION: &str = "quote-0.3.0";
+/// Version of the quote stage's code (0.2: interrupted quotes keep their `parts`;
+/// 0.4: headline attributions, `…, said X.`, reporting asides in reported
+/// speech).
+pub const CODE_VERSION: &str = "quote-0.4.0";
 
 /// Why the quote stage could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

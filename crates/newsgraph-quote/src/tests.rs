@@ -615,7 +615,7 @@ proptest! {
 /// looked at for every mixed quote (quadratic, but plainly right). The
 /// pieces the two share (`nests`, `overlap`, `clause_of`) are the stage's.
 fn choose_by_pairs(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
-    use extract::{clause_of, nests, overlap, PRIORITY_MARKS, PRIORITY_PARSE};
+    use extract::{clause_of, crossed, nests, overlap, PRIORITY_MARKS, PRIORITY_PARSE};
     let clauses: Vec<(Span, Option<Span>)> = cands
         .iter()
         .filter(|(q, p)| *p >= PRIORITY_PARSE && q.parts.is_empty())
@@ -624,6 +624,12 @@ fn choose_by_pairs(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
     cands.sort_by_key(|(q, p)| (*p, std::cmp::Reverse(q.content.len()), q.content.start));
     let mut kept: Vec<(Quote, u8)> = Vec::new();
     for (q, p) in cands {
+        let same_cue_crossed = kept
+            .iter()
+            .any(|(k, _)| k.cue.is_some() && k.cue == q.cue && crossed(k, &q));
+        if same_cue_crossed {
+            continue;
+        }
         let clash = kept.iter().any(|(k, kp)| {
             let inter = overlap(k.content, q.content);
             !nests(&q, p, k)
@@ -659,8 +665,9 @@ fn candidate() -> impl Strategy<Value = (Quote, u8)> {
         0u8..5,
         0usize..3,
         prop::option::of((0usize..300, 1usize..4)),
+        prop::option::of((0usize..300, 1usize..20)),
     )
-        .prop_map(|(start, len, priority, kind, cue)| {
+        .prop_map(|(start, len, priority, kind, cue, speaker)| {
             let kind = [QuoteKind::Direct, QuoteKind::Mixed, QuoteKind::Indirect][kind];
             let quote = Quote {
                 kind,
@@ -668,7 +675,7 @@ fn candidate() -> impl Strategy<Value = (Quote, u8)> {
                 parts: Vec::new(),
                 clause: None,
                 cue: cue.map(|(s, l)| Span::new(s, s + l)),
-                speaker: None,
+                speaker: speaker.map(|(s, l)| Span::new(s, s + l)),
                 speaker_entity: None,
                 addressee: None,
                 addressee_entity: None,
@@ -935,4 +942,139 @@ fn shipped_model_attributes_cues_outside_the_lexicon() {
             "shows"
         )]
     );
+}
+
+#[test]
+fn a_reporting_clause_between_commas_splits_an_indirect_quote() {
+    // Regression (issue 7): the speaker lay inside the reported clause, so
+    // the quote was dropped; it is now kept, read without the aside.
+    let mut doc = parsed("The new bridge, the mayor said, would open next spring.");
+    let got = quotes(&mut doc);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].2.as_str(), got[0].3.as_str()),
+        ("the mayor", "said")
+    );
+    let parts: Vec<&str> = doc.quotes[0].parts.iter().map(|&p| doc.slice(p)).collect();
+    assert_eq!(parts, ["The new bridge", "would open next spring"]);
+}
+
+#[test]
+fn a_speaker_after_a_final_said_is_the_speaker() {
+    // Regression (issue 7): `…, said one source.` parsed with the clause's
+    // subject as the cue's subject and the source as its object.
+    let mut doc =
+        parsed("The talks failed because neither side would move, said a diplomat who attended.");
+    assert_eq!(
+        quotes(&mut doc),
+        vec![q(
+            QuoteKind::Indirect,
+            "The talks failed because neither side would move",
+            "a diplomat who attended",
+            "said"
+        )]
+    );
+    // A subject with a relative clause before the cue is no reported clause.
+    let mut doc = parsed("The minister, who arrived late, said nothing.");
+    let got = quotes(&mut doc);
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn one_cue_does_not_report_its_own_speaker() {
+    // Regression (issue 7): `…, claimed Mr Brown.` gave two quotes, the
+    // second with the clause's subject reporting `Mr Brown`.
+    let mut doc = parsed(
+        "It was because he had cut taxes that the economy was doing well, claimed Mr Brown.",
+    );
+    let got = quotes(&mut doc);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].2, "Mr Brown");
+    for a in &doc.quotes {
+        for b in &doc.quotes {
+            assert!(a.cue != b.cue || !extract::crossed(a, b), "{got:?}");
+        }
+    }
+}
+
+#[test]
+fn a_misparsed_one_word_complement_does_not_hide_the_clause() {
+    // Regression (issue 7): a title parsed as the cue's clausal complement
+    // (`Spokeswoman … said`) stopped the search for the `that` clause.
+    let mut doc = parsed(
+        "Spokeswoman Maria Sutton said via email that, “Of course the governor is going to \
+         defend herself” against what the party sees as a coordinated smear by her rivals.",
+    );
+    quotes(&mut doc);
+    let mixed: Vec<&Quote> = doc
+        .quotes
+        .iter()
+        .filter(|q| q.kind == QuoteKind::Mixed)
+        .collect();
+    assert_eq!(mixed.len(), 1, "{:?}", doc.quotes);
+    let clause = mixed[0].clause.map(|c| doc.slice(c));
+    assert!(
+        clause.is_some_and(|c| c.ends_with("a coordinated smear by her rivals")),
+        "{clause:?}"
+    );
+}
+
+/// The quotes of a document whose first line is its headline (as plain
+/// text reaches the stage when no title was recognised).
+fn headline_quotes(headline: &str) -> Vec<(QuoteKind, String, String, String)> {
+    let text = format!("{headline}\n\nThe council met on Tuesday evening in the town hall.\n");
+    quotes(&mut parsed(&text))
+}
+
+#[test]
+fn a_headline_names_its_speaker_before_a_colon_or_a_verb() {
+    // Regression (issue 7): headline attributions were never found.
+    assert_eq!(
+        headline_quotes("Poll: Voters Turn Against the Tax Plan."),
+        vec![q(
+            QuoteKind::Indirect,
+            "Voters Turn Against the Tax Plan",
+            "Poll",
+            ":"
+        )]
+    );
+    assert_eq!(
+        headline_quotes("Mayor Hale Says New Bridge Will Open in Spring"),
+        vec![q(
+            QuoteKind::Indirect,
+            "New Bridge Will Open in Spring",
+            "Mayor Hale",
+            "Says"
+        )]
+    );
+    assert_eq!(
+        headline_quotes("New Bridge Will Open in Spring, Mayor Hale Says"),
+        vec![q(
+            QuoteKind::Indirect,
+            "New Bridge Will Open in Spring",
+            "Mayor Hale",
+            "Says"
+        )]
+    );
+    assert_eq!(
+        headline_quotes("Hale: ‘We Will Build the Bridge.’"),
+        vec![q(
+            QuoteKind::Direct,
+            "We Will Build the Bridge.",
+            "Hale",
+            ":"
+        )]
+    );
+}
+
+#[test]
+fn a_headline_kicker_or_pun_is_no_speaker() {
+    for headline in [
+        "The Latest: Bridge Will Open in Spring",
+        "BREAKING: Bridge Will Open in Spring",
+        "Bridges Over Water: The Town Votes on Its New Crossing",
+    ] {
+        let got = headline_quotes(headline);
+        assert!(got.is_empty(), "{headline}: {got:?}");
+    }
 }

@@ -22,11 +22,12 @@ mod tokenize;
 use newsgraph_core::{Annotator, Diagnostic, Document, Paragraph, Sentence, Span, Token};
 use std::sync::Arc;
 
-/// Version of the segmentation behaviour (bump when output changes).
-pub const VERSION: &str = "segment-0.3.0+sentences-20261125";
+/// Version of the segmentation behaviour (bump when output changes; 0.3.1:
+/// `''` reads as an opening or closing mark from its context).
+pub const VERSION: &str = "segment-0.3.1+sentences-20261125";
 
 /// Version of the rules-only behaviour (the learned sentence model off).
-pub const RULES_VERSION: &str = "segment-0.3.0+rules";
+pub const RULES_VERSION: &str = "segment-0.3.1+rules";
 
 /// Training support for the sentence-boundary model (used by
 /// `newsgraph_eval::train`, i.e. `newsgraph train sentences`; not a stable API).

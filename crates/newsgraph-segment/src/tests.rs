@@ -208,3 +208,31 @@ fn a_first_name_is_not_cut_from_its_surname() {
         assert!(s[1].starts_with(char::is_uppercase) && s[1].split(' ').count() > 2, "{s:?}");
     }
 }
+
+#[test]
+fn two_apostrophes_open_and_close_by_their_context() {
+    // Regression (issue 7): `''` was always a closing mark, and `voters''`
+    // lost its first apostrophe to a plural possessive, so that every later
+    // quotation of a typewriter-style article paired the wrong way.
+    let text = "It said -- ''We asked the voters'' -- and then: ''Go home,'' she said.";
+    let s = seg(text);
+    let marks: Vec<(&str, Option<QuoteDir>)> = s
+        .tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Quote)
+        .map(|t| (t.span.slice(text), t.quote))
+        .collect();
+    use QuoteDir::*;
+    assert_eq!(
+        marks,
+        [
+            ("''", Some(Open)),
+            ("''", Some(Close)),
+            ("''", Some(Open)),
+            ("''", Some(Close))
+        ]
+    );
+    assert!(toks(text).contains(&"voters"));
+    // A plural possessive is still one.
+    assert_eq!(toks("the voters' choice")[1..3], ["voters", "'"]);
+}

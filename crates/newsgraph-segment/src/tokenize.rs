@@ -301,8 +301,12 @@ impl<'a> Tokenizer<'a> {
                 }
                 '\'' => {
                     if next() == Some('\'') {
-                        self.push_quote(i, i + 2, QuoteDir::Close);
-                        self.dq_open = false;
+                        // `''` is a double quotation mark (typewriter style
+                        // for both ends: `''Tell that to them,'' he said`),
+                        // its direction read from its context like `"`.
+                        let dir = self.straight_dir(i, i + 2, e, cs, self.dq_open);
+                        self.dq_open = dir == QuoteDir::Open;
+                        self.push_quote(i, i + 2, dir);
                         i += 2;
                         continue;
                     }
@@ -555,7 +559,12 @@ impl<'a> Tokenizer<'a> {
                         j = after;
                     } else {
                         // Trailing apostrophe: plural possessive (`parents'`).
-                        if matches!(prev, b's' | b'S') && !self.sq_open && j > seg + 1 {
+                        // Not the first half of a closing `''` (`the voters''`).
+                        if matches!(prev, b's' | b'S')
+                            && !self.sq_open
+                            && j > seg + 1
+                            && b.get(after) != Some(&b'\'')
+                        {
                             self.emit_contracted(seg, j);
                             self.push(j, after, TokenKind::Word);
                             return after;
