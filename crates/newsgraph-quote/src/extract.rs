@@ -646,6 +646,48 @@ impl<'a> Ctx<'a> {
             })
     }
 
+    /// Whether `lo..=hi` is a short phrase of time or duration introduced
+    /// by a preposition (`for almost an hour`, `during the night`): what a
+    /// speaker did for how long, never what they said.
+    pub(crate) fn is_duration(&self, lo: usize, hi: usize) -> bool {
+        const UNITS: &[&str] = &[
+            "second",
+            "seconds",
+            "minute",
+            "minutes",
+            "hour",
+            "hours",
+            "day",
+            "days",
+            "week",
+            "weeks",
+            "month",
+            "months",
+            "year",
+            "years",
+            "decade",
+            "decades",
+            "night",
+            "nights",
+            "morning",
+            "afternoon",
+            "evening",
+            "while",
+        ];
+        let words: Vec<usize> = (lo..=hi).filter(|&k| self.is_word(k)).collect();
+        let preposition = words.first().is_some_and(|&k| {
+            matches!(
+                self.lower[k].as_str(),
+                "for" | "during" | "until" | "since" | "after" | "before" | "within" | "over"
+            )
+        });
+        preposition
+            && words.len() <= 6
+            && words
+                .iter()
+                .any(|&k| UNITS.contains(&self.lower[k].as_str()))
+    }
+
     fn is_channel(&self, k: usize) -> bool {
         self.lex.channels.contains(&self.lower[k])
             || (self.tagged

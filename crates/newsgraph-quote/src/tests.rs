@@ -1078,3 +1078,14 @@ fn a_headline_kicker_or_pun_is_no_speaker() {
         assert!(got.is_empty(), "{headline}: {got:?}");
     }
 }
+
+#[test]
+fn how_long_someone_spoke_is_not_what_they_said() {
+    // Regression (issue 7): the attribution model took `spoke for almost an
+    // hour` as reported content.
+    let mut doc = parsed(
+        "The minister for rural affairs, Joan Marrick, spoke for almost an hour in the packed hall.",
+    );
+    let got = quotes(&mut doc);
+    assert!(got.iter().all(|q| !q.1.contains("hour")), "{got:?}");
+}

@@ -638,6 +638,12 @@ pub(super) fn attributions(
         if speaker.is_none() && (kind == QuoteKind::Mixed || (lo..=hi).contains(&c)) {
             continue;
         }
+        // A content around its own cue is a misreading (`[the top 1 percent]
+        // would see … rise, according to …`), and a duration is what a
+        // speaker did (`spoke for almost an hour`), not what they said.
+        if (lo..=hi).contains(&c) || cx.is_duration(lo, hi) {
+            continue;
+        }
         let attr = Attr {
             cue: Some(cue),
             speaker,
