@@ -646,6 +646,46 @@ impl<'a> Ctx<'a> {
             })
     }
 
+    /// `said North Korea's latest "provocation cannot …"`, misparsed: the
+    /// few words between a speech or belief verb and the opening mark of
+    /// quoted words (a noun phrase's start: no punctuation, no verb, not
+    /// `as` or `which`) start the reported clause, which ends with the
+    /// quoted words (`last`).
+    fn clause_after(&self, c: usize, open: usize, last: usize) -> Option<(usize, usize)> {
+        /// Most words between the cue and the mark.
+        const MAX_LEAD: usize = 6;
+        if !self.tagged
+            || open <= c + 1
+            || open - c - 1 > MAX_LEAD
+            || !matches!(self.cue_class(c), Some(CueClass::Speech | CueClass::Belief))
+        {
+            return None;
+        }
+        let lead = c + 1..open;
+        let plain = lead.clone().all(|k| {
+            !self.quoted[k]
+                && (self.is_word(k) || self.text(k) == "'s" || self.text(k) == "’s")
+                && !matches!(self.doc.words[k].upos.as_str(), "VERB" | "AUX")
+        });
+        if !plain {
+            return None;
+        }
+        let lo = if self.lower[c + 1] == "that" {
+            c + 2
+        } else {
+            c + 1
+        };
+        let noun_phrase = lo < open
+            && matches!(
+                self.doc.words[lo].upos.as_str(),
+                "DET" | "PROPN" | "NOUN" | "ADJ" | "NUM"
+            );
+        if !noun_phrase || last < open {
+            return None;
+        }
+        self.trim_punct(lo, last)
+    }
+
     /// Whether `lo..=hi` is a short phrase of time or duration introduced
     /// by a preposition (`for almost an hour`, `during the night`): what a
     /// speaker did for how long, never what they said.
@@ -1159,7 +1199,10 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
         // quoted words (`Ctx::tidy_clause` checks them and adds the marks).
         if f.mixed && cx.parsed {
             if let Some((c, _)) = f.attr.cue.filter(|&(c, _)| cx.cue_class(c).is_some()) {
-                q.clause = cx.complements(c).map(|(a, b)| cx.span(a, b));
+                q.clause = cx
+                    .complements(c)
+                    .or_else(|| cx.clause_after(c, f.region.open, f.last))
+                    .map(|(a, b)| cx.span(a, b));
             }
         }
         // Pieces with words between them (the attribution) are kept apart,

@@ -1089,3 +1089,25 @@ fn how_long_someone_spoke_is_not_what_they_said() {
     let got = quotes(&mut doc);
     assert!(got.iter().all(|q| !q.1.contains("hour")), "{got:?}");
 }
+
+#[test]
+fn a_mixed_quote_a_few_words_after_its_cue_keeps_its_clause() {
+    // Regression (issue 7): with the quoted words misparsed (`latest` as a
+    // parataxis), the mixed quote had no reported clause.
+    let mut doc = parsed(
+        "The minister, a member of the council, said Russia's latest \"provocation cannot be \
+         left without consequences, especially at the council.\"",
+    );
+    quotes(&mut doc);
+    let mixed: Vec<&Quote> = doc
+        .quotes
+        .iter()
+        .filter(|q| q.kind == QuoteKind::Mixed)
+        .collect();
+    assert_eq!(mixed.len(), 1, "{:?}", doc.quotes);
+    let clause = mixed[0].clause.map(|c| doc.slice(c));
+    assert!(
+        clause.is_some_and(|c| c.starts_with("Russia's latest \"provocation")),
+        "{clause:?}"
+    );
+}
