@@ -2115,7 +2115,8 @@ impl Ctx<'_> {
                 return None;
             }
         }
-        let (lo, hi) = self.trim_punct(sent.start, c - 2)?;
+        // The clause before the comma (none when the comma opens the text).
+        let (lo, hi) = self.trim_punct(sent.start, c.checked_sub(2)?)?;
         let words = (lo..=hi).filter(|&k| self.is_word(k)).count();
         let clause = (lo..=hi).any(|k| finite(k) && !self.quoted[k] && !relative(k, lo, hi));
         (words >= 3 && clause).then_some(((lo, hi), (slo, shi)))

@@ -1111,3 +1111,18 @@ fn a_mixed_quote_a_few_words_after_its_cue_keeps_its_clause() {
         "{clause:?}"
     );
 }
+
+#[test]
+fn a_final_said_right_after_an_opening_comma_does_not_panic() {
+    // Regression (issue 7): the surface `…, said X.` rule took the clause
+    // before the comma as ending two tokens before the cue, which underflowed
+    // when the comma was the first token.
+    for text in [", said the man.", ",, said the man.", "x, said the man."] {
+        let mut doc = parsed(text);
+        let got = quotes(&mut doc);
+        assert!(
+            got.iter().all(|q| q.2 != "the man" || !q.1.is_empty()),
+            "{got:?}"
+        );
+    }
+}
