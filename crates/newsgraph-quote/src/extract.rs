@@ -686,6 +686,26 @@ impl<'a> Ctx<'a> {
         self.trim_punct(lo, last)
     }
 
+    /// Every word of `lo..=hi` in capitals, two letters or more (`BEIRUT`,
+    /// a transcript's `SENATOR`).
+    fn all_capitals(&self, lo: usize, hi: usize) -> bool {
+        (lo..=hi).filter(|&k| self.is_word(k)).all(|k| {
+            let t = self.text(k);
+            t.chars().count() >= 2 && t.chars().all(|c| !c.is_lowercase())
+        })
+    }
+
+    /// Whether a place's mention overlaps tokens `lo..=hi` (a dateline).
+    fn overlaps_place(&self, lo: usize, hi: usize) -> bool {
+        let toks = &self.doc.tokens;
+        self.doc.entities.iter().any(|e| {
+            e.entity_type == EntityType::Loc
+                && e.mentions
+                    .iter()
+                    .any(|m| m.span.start < toks[hi].span.end && toks[lo].span.start < m.span.end)
+        })
+    }
+
     /// Whether `lo..=hi` is a short phrase of time or duration introduced
     /// by a preposition (`for almost an hour`, `during the night`): what a
     /// speaker did for how long, never what they said.
@@ -1659,17 +1679,8 @@ fn speaker_labels(cx: &Ctx<'_>, version: &str, out: &mut Vec<(Quote, u8)>) {
         if !words_ok {
             continue;
         }
-        let all_caps = label.clone().filter(|&k| cx.is_word(k)).all(|k| {
-            let t = cx.text(k);
-            t.chars().count() >= 2 && t.chars().all(|c| !c.is_lowercase())
-        });
-        let place = cx.doc.entities.iter().any(|e| {
-            e.entity_type == EntityType::Loc
-                && e.mentions.iter().any(|m| {
-                    m.span.start < toks[colon - 1].span.end && toks[first].span.start < m.span.end
-                })
-        });
-        if place {
+        let all_caps = cx.all_capitals(first, colon - 1);
+        if cx.overlaps_place(first, colon - 1) {
             continue;
         }
         let named = cx.doc.entities.iter().any(|e| {
@@ -1774,23 +1785,12 @@ fn headline(cx: &Ctx<'_>, version: &str, out: &mut Vec<(Quote, u8)>) {
                     matches!(t, "." | "-" | "'" | "’")
                 }
             })
-            && !cx.doc.entities.iter().any(|e| {
-                e.entity_type == EntityType::Loc
-                    && e.mentions.iter().any(|m| {
-                        m.span.start < toks[hi].span.end && toks[lo].span.start < m.span.end
-                    })
-            })
+            && !cx.overlaps_place(lo, hi)
     };
     // Capitals alone are a dateline (`BEIRUT:`) or a kicker (`BREAKING:`).
-    let capitals = |lo: usize, hi: usize| {
-        (lo..=hi).filter(|&k| cx.is_word(k)).all(|k| {
-            let t = cx.text(k);
-            t.chars().count() >= 2 && t.chars().all(|c| !c.is_lowercase())
-        })
-    };
     let label = (first + 1..end.min(first + MAX_SPEAKER + 1))
         .find(|&k| cx.text(k) == ":")
-        .filter(|&colon| speaker_ok(first, colon - 1) && !capitals(first, colon - 1))
+        .filter(|&colon| speaker_ok(first, colon - 1) && !cx.all_capitals(first, colon - 1))
         .map(|colon| (colon, colon));
     // `Graham Says …`, `Poll finds …`: a speech or belief verb (by its form:
     // a title-case verb is often tagged as a name), not one that takes an

@@ -997,14 +997,9 @@ fn one_cue_does_not_report_its_own_speaker() {
     }
 }
 
-#[test]
-fn a_misparsed_one_word_complement_does_not_hide_the_clause() {
-    // Regression (issue 7): a title parsed as the cue's clausal complement
-    // (`Spokeswoman … said`) stopped the search for the `that` clause.
-    let mut doc = parsed(
-        "Spokeswoman Maria Sutton said via email that, “Of course the governor is going to \
-         defend herself” against what the party sees as a coordinated smear by her rivals.",
-    );
+/// The reported clause of the one mixed quote of `text` (parsed).
+fn only_mixed_clause(text: &str) -> Option<String> {
+    let mut doc = parsed(text);
     quotes(&mut doc);
     let mixed: Vec<&Quote> = doc
         .quotes
@@ -1013,8 +1008,21 @@ fn a_misparsed_one_word_complement_does_not_hide_the_clause() {
         .collect();
     assert_eq!(mixed.len(), 1, "{:?}", doc.quotes);
     let clause = mixed[0].clause.map(|c| doc.slice(c));
+    clause.map(str::to_string)
+}
+
+#[test]
+fn a_misparsed_one_word_complement_does_not_hide_the_clause() {
+    // Regression (issue 7): a title parsed as the cue's clausal complement
+    // (`Spokeswoman … said`) stopped the search for the `that` clause.
+    let clause = only_mixed_clause(
+        "Spokeswoman Maria Sutton said via email that, “Of course the governor is going to \
+         defend herself” against what the party sees as a coordinated smear by her rivals.",
+    );
     assert!(
-        clause.is_some_and(|c| c.ends_with("a coordinated smear by her rivals")),
+        clause
+            .as_deref()
+            .is_some_and(|c| c.ends_with("a coordinated smear by her rivals")),
         "{clause:?}"
     );
 }
@@ -1094,20 +1102,14 @@ fn how_long_someone_spoke_is_not_what_they_said() {
 fn a_mixed_quote_a_few_words_after_its_cue_keeps_its_clause() {
     // Regression (issue 7): with the quoted words misparsed (`latest` as a
     // parataxis), the mixed quote had no reported clause.
-    let mut doc = parsed(
+    let clause = only_mixed_clause(
         "The minister, a member of the council, said Russia's latest \"provocation cannot be \
          left without consequences, especially at the council.\"",
     );
-    quotes(&mut doc);
-    let mixed: Vec<&Quote> = doc
-        .quotes
-        .iter()
-        .filter(|q| q.kind == QuoteKind::Mixed)
-        .collect();
-    assert_eq!(mixed.len(), 1, "{:?}", doc.quotes);
-    let clause = mixed[0].clause.map(|c| doc.slice(c));
     assert!(
-        clause.is_some_and(|c| c.starts_with("Russia's latest \"provocation")),
+        clause
+            .as_deref()
+            .is_some_and(|c| c.starts_with("Russia's latest \"provocation")),
         "{clause:?}"
     );
 }

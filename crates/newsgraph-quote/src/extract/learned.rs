@@ -632,15 +632,14 @@ pub(super) fn attributions(
         } else {
             QuoteKind::Indirect
         };
-        // Quoted words with no one to say them are scare quotes; a content
-        // around its own cue with no one to say it is a quotation the marks
-        // missed, attribution included.
-        if speaker.is_none() && (kind == QuoteKind::Mixed || (lo..=hi).contains(&c)) {
+        // Quoted words with no one to say them are scare quotes.
+        if speaker.is_none() && kind == QuoteKind::Mixed {
             continue;
         }
-        // A content around its own cue is a misreading (`[the top 1 percent]
-        // would see … rise, according to …`), and a duration is what a
-        // speaker did (`spoke for almost an hour`), not what they said.
+        // A content around its own cue is a misreading (a quotation the
+        // marks missed, attribution included, or `[the top 1 percent] would
+        // see … rise, according to …`), and a duration is what a speaker did
+        // (`spoke for almost an hour`), not what they said.
         if (lo..=hi).contains(&c) || cx.is_duration(lo, hi) {
             continue;
         }
