@@ -103,27 +103,34 @@ fn sql_tables() -> Vec<(&'static str, String)> {
         ),
         (
             "entities",
-            "SELECT d.doc_id, e.idx AS entity, e.canonical, e.type, e.kind, e.country, e.actor_code,
+            format!(
+                "SELECT d.doc_id, e.idx AS entity, e.canonical, e.type, e.kind, e.country, e.actor_code,
                 e.code_layer, e.code_entry, e.role, e.affiliation,
                 (SELECT a.canonical FROM entities a WHERE a.doc = e.doc AND a.idx = e.affiliation)
                     AS affiliation_canonical,
-                e.n_mentions, d.run_id, e.version
-             FROM documents d JOIN entities e ON e.doc = d.id ORDER BY d.id, e.idx"
-                .to_string(),
+                e.n_mentions, d.run_id, coalesce(e.version, {}) AS version
+             FROM documents d JOIN entities e ON e.doc = d.id ORDER BY d.id, e.idx",
+                stage_version("actors")
+            ),
         ),
         (
             "mentions",
-            "SELECT d.doc_id, m.entity, m.idx AS mention, e.canonical, m.kind, m.text, m.start,
-                m.\"end\", m.char_start, m.char_end, m.source_start, m.source_end, d.run_id,
-                e.version
-             FROM documents d JOIN mentions m ON m.doc = d.id
-                 JOIN entities e ON e.doc = m.doc AND e.idx = m.entity
-             ORDER BY d.id, m.entity, m.idx"
-                .to_string(),
+            format!(
+                "SELECT d.doc_id, m.entity, m.idx AS mention, e.canonical, m.kind,
+                    CAST(substr(CAST(d.text AS BLOB), m.start + 1, m.\"end\" - m.start) AS TEXT)
+                        AS text,
+                    m.start, m.\"end\", m.char_start, m.char_end, m.source_start, m.source_end,
+                    d.run_id, coalesce(e.version, {}) AS version
+                 FROM documents d JOIN mentions m ON m.doc = d.id
+                     JOIN entities e ON e.doc = m.doc AND e.idx = m.entity
+                 ORDER BY d.id, m.entity, m.idx",
+                stage_version("actors")
+            ),
         ),
         (
             "quotes",
-            "SELECT d.doc_id, q.idx AS quote_index, q.kind, q.text, q.start, q.\"end\", q.char_start,
+            format!(
+                "SELECT d.doc_id, q.idx AS quote_index, q.kind, q.text, q.start, q.\"end\", q.char_start,
                 q.char_end, q.source_start, q.source_end, q.parts, q.clause_start,
                 q.clause_end, q.clause, q.cue_start, q.cue_end, q.cue,
                 q.speaker_start, q.speaker_end, q.speaker, q.speaker_entity, q.speaker_canonical,
@@ -132,13 +139,14 @@ fn sql_tables() -> Vec<(&'static str, String)> {
                 f.doc_id AS statement_doc_id, fq.idx AS statement_quote_index,
                 (SELECT count(*) FROM quotes g WHERE g.story = q.story AND g.dup_key = q.dup_key)
                     AS evidence,
-                d.run_id, q.version
+                d.run_id, coalesce(q.version, {}) AS version
              FROM documents d JOIN quotes q ON q.doc = d.id
                  JOIN (SELECT story, dup_key, min(id) AS first FROM quotes GROUP BY story, dup_key) s
                      ON s.story = q.story AND s.dup_key = q.dup_key
                  JOIN quotes fq ON fq.id = s.first JOIN documents f ON f.id = fq.doc
-             ORDER BY d.id, q.idx"
-                .to_string(),
+             ORDER BY d.id, q.idx",
+                stage_version("quote")
+            ),
         ),
         (
             "runs",

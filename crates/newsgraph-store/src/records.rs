@@ -16,7 +16,8 @@
 //! normalised content, same speaker) is one statement: lists show its first
 //! occurrence with `evidence` (how many quotes say it) and `evidence_docs`.
 
-use crate::query::{fts_query, map_fts_err, RecordOffsets};
+use crate::query::{map_fts_err, RecordOffsets};
+use crate::search::Search;
 use crate::{Result, Store, StoreError};
 use newsgraph_core::Date;
 use rusqlite::types::Value;
@@ -366,10 +367,8 @@ fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn search_value(s: &str) -> Result<Value> {
-    fts_query(s)
-        .map(Value::Text)
-        .ok_or_else(|| StoreError::BadQuery("nothing to search for".into()))
+fn parse_search(s: &str) -> Result<Search> {
+    Search::parse(s).ok_or_else(|| StoreError::BadQuery("nothing to search for".into()))
 }
 
 /// A code filter matching at most this many statements has them sorted
@@ -384,7 +383,11 @@ const QUOTE_COLUMNS: &str = "d.doc_id, q.idx, d.published, d.outlet, d.title, q.
     q.cue_start, q.cue_end, q.cue, q.speaker_start, q.speaker_end, q.speaker,
     q.speaker_entity, q.speaker_canonical, q.speaker_code, q.speaker_country,
     q.addressee_start, q.addressee_end, q.addressee, q.addressee_entity,
-    q.paragraph_start, q.paragraph_end, q.version, q.parts,
+    q.paragraph_start, q.paragraph_end,
+    coalesce(q.version, (SELECT json_extract(j.value, '$.version')
+        FROM stage_sets s, json_each(s.stages) j
+        WHERE s.id = d.stage_set AND json_extract(j.value, '$.stage') = 'quote')),
+    q.parts,
     q.clause_start, q.clause_end, q.clause,
     (SELECT group_concat(d2.doc_id, ' ' ORDER BY q2.id) FROM quotes q2
         JOIN documents d2 ON d2.id = q2.doc
@@ -450,7 +453,10 @@ fn quote_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<QuoteOut> {
 const ENTITY_COLUMNS: &str = "d.doc_id, e.idx, d.published, d.title, e.canonical, e.type,
     e.kind, e.country, e.actor_code, e.code_layer, e.code_entry, e.role, e.affiliation,
     (SELECT a.canonical FROM entities a WHERE a.doc = e.doc AND a.idx = e.affiliation),
-    e.n_mentions, e.version";
+    e.n_mentions,
+    coalesce(e.version, (SELECT json_extract(j.value, '$.version')
+        FROM stage_sets s, json_each(s.stages) j
+        WHERE s.id = d.stage_set AND json_extract(j.value, '$.stage') = 'actors'))";
 
 fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityOut> {
     let layer: Option<String> = r.get(9)?;
@@ -487,7 +493,9 @@ fn mention_row(r: &rusqlite::Row<'_>, a: usize) -> rusqlite::Result<MentionOut> 
     })
 }
 
-const MENTION_COLUMNS: &str = "m.entity, m.kind, m.text, m.start, m.\"end\", m.char_start,
+/// A mention's words are the document's bytes at its span (schema 7 on).
+const MENTION_COLUMNS: &str = "m.entity, m.kind,
+    CAST(substr(CAST(d.text AS BLOB), m.start + 1, m.\"end\" - m.start) AS TEXT), m.start, m.\"end\", m.char_start,
     m.char_end, m.source_start, m.source_end";
 
 impl Store {
@@ -499,7 +507,11 @@ impl Store {
         let mut w = Where::default();
         let searching = match nonempty(&f.search) {
             Some(s) => {
-                w.push("quotes_fts MATCH ?", [search_value(s)?]);
+                let search = parse_search(s)?;
+                w.push("quotes_fts MATCH ?", [Value::Text(search.fts())]);
+                if search.needs_check() {
+                    w.push("newsgraph_search(?, q.text)", [Value::Text(s.to_string())]);
+                }
                 true
             }
             None => false,
@@ -634,10 +646,20 @@ impl Store {
     fn entity_where(&self, f: &EntityFilter) -> Result<Where> {
         let mut w = Where::default();
         if let Some(s) = nonempty(&f.search) {
-            w.push(
-                "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
-                [search_value(s)?],
-            );
+            let search = parse_search(s)?;
+            if search.needs_check() {
+                w.push(
+                    "d.id IN (SELECT x.id FROM documents_fts JOIN documents x
+                         ON x.id = documents_fts.rowid
+                         WHERE documents_fts MATCH ? AND newsgraph_search(?, x.title, x.text))",
+                    [Value::Text(search.fts()), Value::Text(s.to_string())],
+                );
+            } else {
+                w.push(
+                    "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
+                    [Value::Text(search.fts())],
+                );
+            }
         }
         if let Some(s) = nonempty(&f.name) {
             let v = Value::Text(s.to_string());

@@ -343,6 +343,89 @@ ALTER TABLE quotes ADD COLUMN clause_end INTEGER;
 ALTER TABLE quotes ADD COLUMN clause TEXT;
 "#,
     },
+    Migration {
+        version: 7,
+        name: "a smaller store: record versions by reference, full-text indexes without positions, mention text from the document",
+        sql: r#"
+-- An entity's or quote's `version` is NULL when it is the version of the
+-- stage (`actors`, `quote`) in its document's stage set, which it nearly
+-- always is: the string was most of an entity row. Readers take
+-- coalesce(version, the stage set's version).
+ALTER TABLE entities RENAME COLUMN version TO version_written;
+ALTER TABLE entities ADD COLUMN version TEXT;
+UPDATE entities SET version = version_written
+    WHERE version_written IS NOT (
+        SELECT json_extract(j.value, '$.version')
+        FROM documents d JOIN stage_sets s ON s.id = d.stage_set, json_each(s.stages) j
+        WHERE d.id = entities.doc AND json_extract(j.value, '$.stage') = 'actors');
+ALTER TABLE entities DROP COLUMN version_written;
+ALTER TABLE quotes RENAME COLUMN version TO version_written;
+ALTER TABLE quotes ADD COLUMN version TEXT;
+UPDATE quotes SET version = version_written
+    WHERE version_written IS NOT (
+        SELECT json_extract(j.value, '$.version')
+        FROM documents d JOIN stage_sets s ON s.id = d.stage_set, json_each(s.stages) j
+        WHERE d.id = quotes.doc AND json_extract(j.value, '$.stage') = 'quote');
+ALTER TABLE quotes DROP COLUMN version_written;
+
+-- A mention's words are the document's bytes at its span.
+ALTER TABLE mentions DROP COLUMN text;
+
+-- Most entities have no actor code: index only those that do.
+DROP INDEX entities_code;
+CREATE INDEX entities_code ON entities(actor_code) WHERE actor_code IS NOT NULL;
+
+-- Full-text indexes without token positions (`detail=none`) are about a
+-- quarter of the size. Phrases are still exact: the query layer matches
+-- their words here and checks that they are adjacent with the
+-- `newsgraph_phrases` SQL function (see query.rs).
+DROP TRIGGER documents_fts_insert;
+DROP TRIGGER documents_fts_delete;
+DROP TRIGGER documents_fts_update;
+DROP TABLE documents_fts;
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text,
+    content = 'documents', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    detail = none
+);
+CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
+
+DROP TRIGGER quotes_fts_insert;
+DROP TRIGGER quotes_fts_delete;
+DROP TRIGGER quotes_fts_update;
+DROP TABLE quotes_fts;
+CREATE VIRTUAL TABLE quotes_fts USING fts5(
+    text,
+    content = 'quotes', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    detail = none
+);
+CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+    INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+    INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER quotes_fts_update AFTER UPDATE OF text ON quotes BEGIN
+    INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text);
+END;
+INSERT INTO quotes_fts(quotes_fts) VALUES ('rebuild');
+"#,
+    },
 ];
 
 /// The schema version this build writes.

@@ -361,6 +361,17 @@ fn write_entities_and_quotes(
              code_entry, role, affiliation, n_mentions, version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
+    // From schema 7 on, a version equal to its stage's in the document's
+    // stage set is NULL (readers fill it in from the set).
+    let stage_version = |stage: &str| {
+        d.stages
+            .iter()
+            .find(|s| s.stage == stage)
+            .map(|s| s.version.as_str())
+    };
+    let written = |v: &str, stage: &str| -> Option<String> {
+        (version < 7 || stage_version(stage) != Some(v)).then(|| v.to_string())
+    };
     for (i, e) in d.entities.iter().enumerate() {
         ent.execute(params![
             id,
@@ -375,17 +386,22 @@ fn write_entities_and_quotes(
             e.role,
             e.affiliation,
             e.mentions.len() as i64,
-            e.version
+            written(&e.version, "actors")
         ])?;
     }
-    let mut men = tx.prepare_cached(
+    // From schema 7 on, a mention's words are read from the document.
+    let mut men = tx.prepare_cached(if version >= 7 {
+        "INSERT INTO mentions (doc, entity, idx, kind, start, \"end\", char_start, char_end,
+             source_start, source_end)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    } else {
         "INSERT INTO mentions (doc, entity, idx, kind, start, \"end\", char_start, char_end,
              source_start, source_end, text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    })?;
     for m in &p.mentions {
         let o = &m.offsets;
-        men.execute(params![
+        let row = params![
             id,
             m.entity,
             m.idx,
@@ -397,7 +413,8 @@ fn write_entities_and_quotes(
             o.source_start as i64,
             o.source_end as i64,
             m.text
-        ])?;
+        ];
+        men.execute(&row[..if version >= 7 { 10 } else { 11 }])?;
     }
     if p.quotes.is_empty() {
         return Ok(());
@@ -461,7 +478,7 @@ fn write_entities_and_quotes(
             q.addressee_entity,
             q.paragraphs.0,
             q.paragraphs.1,
-            q.version,
+            written(&q.version, "quote"),
             published
         ])?;
         let qid = tx.last_insert_rowid();

@@ -471,7 +471,7 @@ fn a_version_2_file_is_migrated_to_hold_entities_and_quotes() {
         store.schema_version().unwrap(),
         newsgraph_store::SCHEMA_VERSION
     );
-    assert_eq!(newsgraph_store::SCHEMA_VERSION, 6);
+    assert_eq!(newsgraph_store::SCHEMA_VERSION, 7);
     assert_eq!(store.count("documents").unwrap(), 1);
     assert_eq!(store.count("quotes").unwrap(), 0);
     // The same text, now with records from newer stages, replaces the old row.
@@ -522,6 +522,119 @@ fn a_version_3_file_gets_speaker_names_for_the_quotes_it_holds() {
     assert_eq!(by("IRQGOV"), 2);
     assert_eq!(by("nobody"), 0);
     assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+/// [`militia`] as the pipeline makes it: entities carry the `actors`
+/// stage's version, which is also in the document's stage set.
+fn militia_with_actors() -> Document {
+    let mut doc = militia(MILITIA, "a.txt", (2021, 12, 9));
+    for e in &mut doc.entities {
+        e.version = "actors-test".into();
+    }
+    doc.entities[1].version = "actors-other".into();
+    doc.stages.push(StageStamp {
+        stage: "actors".into(),
+        version: "actors-test".into(),
+    });
+    doc
+}
+
+#[test]
+fn a_version_6_file_moves_to_the_smaller_layout_with_its_records_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.db");
+    let doc = militia_with_actors();
+    let before = {
+        let mut old = Store::open_at_version(&path, 6).unwrap();
+        write(&mut old, vec![doc.clone()]);
+        let text: String = old
+            .conn()
+            .query_row("SELECT text FROM mentions LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        assert!(!text.is_empty());
+        old.document(&doc.id).unwrap().unwrap()
+    };
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 7);
+    assert!(store.conn().prepare("SELECT text FROM mentions").is_err());
+    // Versions equal to the stage set's are no longer written out…
+    let written = |sql: &str| -> Vec<Option<String>> {
+        let mut st = store.conn().prepare(sql).unwrap();
+        let rows = st.query_map([], |r| r.get(0)).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    let entity_versions = written("SELECT version FROM entities ORDER BY idx");
+    assert_eq!(entity_versions[0], None);
+    assert_eq!(entity_versions[1].as_deref(), Some("actors-other"));
+    assert!(written("SELECT version FROM quotes")
+        .iter()
+        .all(Option::is_none));
+    // …and every record reads back as it was written.
+    let after = store.document(&doc.id).unwrap().unwrap();
+    assert_eq!(after.entities, before.entities);
+    assert_eq!(after.quotes, before.quotes);
+    assert_eq!(after.entities[0].version, "actors-test");
+    assert_eq!(after.entities[1].version, "actors-other");
+    assert_eq!(after.quotes[0].version, "quote-test");
+    // The rebuilt full-text indexes still answer phrases exactly.
+    let docs = |q: &str| {
+        store
+            .documents(&DocFilter {
+                search: Some(q.into()),
+                limit: 5,
+                ..DocFilter::default()
+            })
+            .unwrap()
+            .total
+    };
+    assert_eq!(docs("\"prime minister\" iraqi"), 1);
+    assert_eq!(docs("\"minister prime\""), 0);
+    assert_eq!(docs("\"minister prime\" OR hamdani"), 1);
+    let said = |q: &str| {
+        quotes(
+            &store,
+            QuoteFilter {
+                search: Some(q.into()),
+                ..Default::default()
+            },
+        )
+        .total
+    };
+    assert_eq!(said("\"combat troops\""), 1);
+    assert_eq!(said("\"troops combat\""), 0);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_new_store_writes_only_the_versions_that_differ_from_the_stage_set() {
+    let (_dir, mut store) = fresh();
+    let doc = militia_with_actors();
+    write(&mut store, vec![doc.clone()]);
+    let nulls: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM entities WHERE version IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(nulls as usize, doc.entities.len() - 1);
+    let d = store.document(&doc.id).unwrap().unwrap();
+    let versions: Vec<&str> = d.entities.iter().map(|e| e.version.as_str()).collect();
+    assert_eq!(
+        versions[..3],
+        ["actors-test", "actors-other", "actors-test"]
+    );
+    let page = store
+        .entities(&EntityFilter {
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(page
+        .entities
+        .iter()
+        .all(|e| e.version.starts_with("actors-")));
 }
 
 #[test]
