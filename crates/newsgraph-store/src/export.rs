@@ -16,8 +16,9 @@
 //! strings, flags as BOOLEAN, `published` as DATE; CSV holds the same
 //! columns as text, empty for null.
 
+use crate::codec::DocSpans;
 use crate::parquet_sink::ParquetSink;
-use crate::query::expand_tokens;
+use crate::query::{expand_tokens, DocOffsets};
 use crate::{Result, Store, StoreError};
 use rusqlite::types::ValueRef;
 use serde_json::Value;
@@ -82,26 +83,6 @@ fn sql_tables() -> Vec<(&'static str, String)> {
                 .to_string(),
         ),
         (
-            "paragraphs",
-            format!(
-                "SELECT d.doc_id, p.idx AS paragraph, p.start, p.\"end\", p.char_start, p.char_end,
-                    p.source_start, p.source_end, d.run_id, {} AS version
-                 FROM documents d JOIN paragraphs p ON p.doc = d.id ORDER BY d.id, p.idx",
-                stage_version("segment")
-            ),
-        ),
-        (
-            "sentences",
-            format!(
-                "SELECT d.doc_id, s.idx AS sentence, s.paragraph, s.start, s.\"end\", s.char_start,
-                    s.char_end, s.source_start, s.source_end, s.token_start, s.token_end,
-                    substr(d.text, s.char_start + 1, s.char_end - s.char_start) AS text,
-                    d.run_id, {} AS version
-                 FROM documents d JOIN sentences s ON s.doc = d.id ORDER BY d.id, s.idx",
-                stage_version("segment")
-            ),
-        ),
-        (
             "entities",
             format!(
                 "SELECT d.doc_id, e.idx AS entity, e.canonical, e.type, e.kind, e.country, e.actor_code,
@@ -114,25 +95,17 @@ fn sql_tables() -> Vec<(&'static str, String)> {
             ),
         ),
         (
-            "mentions",
-            format!(
-                "SELECT d.doc_id, m.entity, m.idx AS mention, e.canonical, m.kind,
-                    CAST(substr(CAST(d.text AS BLOB), m.start + 1, m.\"end\" - m.start) AS TEXT)
-                        AS text,
-                    m.start, m.\"end\", m.char_start, m.char_end, m.source_start, m.source_end,
-                    d.run_id, coalesce(e.version, {}) AS version
-                 FROM documents d JOIN mentions m ON m.doc = d.id
-                     JOIN entities e ON e.doc = m.doc AND e.idx = m.entity
-                 ORDER BY d.id, m.entity, m.idx",
-                stage_version("actors")
-            ),
-        ),
-        (
             "quotes",
             format!(
-                "SELECT d.doc_id, q.idx AS quote_index, q.kind, q.text, q.start, q.\"end\", q.char_start,
+                "SELECT d.doc_id, q.idx AS quote_index, q.kind,
+                coalesce(q.text, CAST(substr(CAST(d.text AS BLOB), q.start + 1,
+                    q.\"end\" - q.start) AS TEXT)) AS text,
+                q.start, q.\"end\", q.char_start,
                 q.char_end, q.source_start, q.source_end, q.parts, q.clause_start,
-                q.clause_end, q.clause, q.cue_start, q.cue_end, q.cue,
+                q.clause_end,
+                coalesce(q.clause, CAST(substr(CAST(d.text AS BLOB), q.clause_start + 1,
+                    q.clause_end - q.clause_start) AS TEXT)) AS clause,
+                q.cue_start, q.cue_end, q.cue,
                 q.speaker_start, q.speaker_end, q.speaker, q.speaker_entity, q.speaker_canonical,
                 q.speaker_code, q.speaker_country, q.addressee_start, q.addressee_end, q.addressee,
                 q.addressee_entity, q.paragraph_start, q.paragraph_end,
@@ -292,7 +265,147 @@ impl Store {
             let rows = w.finish()?;
             done.push(TableExport { table, path, rows });
         }
+        done.extend(self.export_spans(dir, format)?);
         done.push(self.export_tokens(dir, format)?);
+        Ok(done)
+    }
+
+    /// Paragraphs, sentences and mentions, from each document's spans blob
+    /// with all three offset kinds.
+    fn export_spans(&self, dir: &Path, format: ExportFormat) -> Result<Vec<TableExport>> {
+        let table = |name: &str, cols: &[&str]| {
+            TableWriter::new(
+                dir,
+                name,
+                format,
+                cols.iter().map(|s| s.to_string()).collect(),
+            )
+        };
+        let offsets = [
+            "start",
+            "end",
+            "char_start",
+            "char_end",
+            "source_start",
+            "source_end",
+        ];
+        let cols = |head: &[&'static str], tail: &[&'static str]| -> Vec<&'static str> {
+            head.iter().chain(&offsets).chain(tail).copied().collect()
+        };
+        let mut paragraphs = table(
+            "paragraphs",
+            &cols(&["doc_id", "paragraph"], &["run_id", "version"]),
+        )?;
+        let mut sentences = table(
+            "sentences",
+            &cols(
+                &["doc_id", "sentence", "paragraph"],
+                &["token_start", "token_end", "text", "run_id", "version"],
+            ),
+        )?;
+        let mut mentions = table(
+            "mentions",
+            &cols(
+                &["doc_id", "entity", "mention", "canonical", "kind", "text"],
+                &["run_id", "version"],
+            ),
+        )?;
+        let mut docs = self.conn.prepare(&format!(
+            "SELECT d.id, d.doc_id, d.text, d.source_base, d.source_map, d.run_id, {}, s.data
+             FROM documents d JOIN doc_spans s ON s.doc = d.id ORDER BY d.id",
+            stage_version("segment")
+        ))?;
+        let mut entities = self.conn.prepare(&format!(
+            "SELECT e.canonical, coalesce(e.version, {}) FROM entities e
+                 JOIN documents d ON d.id = e.doc
+             WHERE e.doc = ?1 ORDER BY e.idx",
+            stage_version("actors")
+        ))?;
+        let mut rows = docs.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let doc_id: String = r.get(1)?;
+            let text: String = r.get(2)?;
+            let map: Option<Vec<u8>> = r.get(4)?;
+            let at = DocOffsets::new(&text, r.get::<_, i64>(3)? as u64, map.as_deref(), &doc_id)?;
+            let run = Value::from(r.get::<_, i64>(5)?);
+            let version = r
+                .get::<_, Option<String>>(6)?
+                .map_or(Value::Null, Value::from);
+            let data: Vec<u8> = r.get(7)?;
+            let spans = DocSpans::decode(&data).ok_or_else(|| {
+                StoreError::Corrupt(format!("paragraphs, sentences and mentions of {doc_id}"))
+            })?;
+            let doc = Value::from(doc_id.as_str());
+            let offsets = |s: newsgraph_core::Span| {
+                let o = at.of(s);
+                [
+                    o.span[0],
+                    o.span[1],
+                    o.chars[0],
+                    o.chars[1],
+                    o.source[0],
+                    o.source[1],
+                ]
+                .map(Value::from)
+            };
+            for (i, &p) in spans.paragraphs.iter().enumerate() {
+                let mut row = vec![doc.clone(), Value::from(i as u64)];
+                row.extend(offsets(p));
+                row.extend([run.clone(), version.clone()]);
+                paragraphs.row(&row)?;
+            }
+            for (i, s) in spans.sentences.iter().enumerate() {
+                let mut row = vec![doc.clone(), Value::from(i as u64), Value::from(s.paragraph)];
+                row.extend(offsets(s.span));
+                row.extend([
+                    Value::from(s.tokens.0),
+                    Value::from(s.tokens.1),
+                    Value::from(at.text(s.span)),
+                    run.clone(),
+                    version.clone(),
+                ]);
+                sentences.row(&row)?;
+            }
+            if spans.mentions.is_empty() {
+                continue;
+            }
+            let names: Vec<(String, Option<String>)> = entities
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for m in &spans.mentions {
+                let (canonical, version) =
+                    names
+                        .get(m.entity as usize)
+                        .map_or((Value::Null, Value::Null), |(c, v)| {
+                            (
+                                Value::from(c.as_str()),
+                                v.as_deref().map_or(Value::Null, Value::from),
+                            )
+                        });
+                let mut row = vec![
+                    doc.clone(),
+                    Value::from(m.entity),
+                    Value::from(m.idx),
+                    canonical,
+                    Value::from(m.kind),
+                    Value::from(at.text(m.span)),
+                ];
+                row.extend(offsets(m.span));
+                row.extend([run.clone(), version]);
+                mentions.row(&row)?;
+            }
+        }
+        let mut done = Vec::new();
+        for (table, w) in [
+            ("paragraphs", paragraphs),
+            ("sentences", sentences),
+            ("mentions", mentions),
+        ] {
+            let path = w.path.clone();
+            let rows = w.finish()?;
+            done.push(TableExport { table, path, rows });
+        }
         Ok(done)
     }
 

@@ -19,9 +19,11 @@
 //! Schema rules for later record types (events, times, amounts, places,
 //! …): each is a new migration with its own table keyed by
 //! `(doc, idx)` → `documents(id) ON DELETE CASCADE`, byte spans as
-//! `start`/`end` plus `char_start`/`char_end` and `source_start`/`source_end`,
-//! and the producing stage's `version` string; [`Store::write`] deletes and
-//! re-inserts them with the document's other records.
+//! `start`/`end` (char and source offsets and the words are derived from the
+//! document when reading, see [`query`]), and the producing stage's
+//! `version`, NULL when it is the stage's version in the document's stage
+//! set; [`Store::write`] deletes and re-inserts them with the document's
+//! other records.
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
 pub mod codec;

@@ -76,6 +76,8 @@ pub struct PreparedDoc {
     pub band_keys: Vec<i64>,
     pub mentions: Vec<MentionRow>,
     pub quotes: Vec<QuoteRow>,
+    /// Paragraphs, sentences and mentions as one blob (schema 7 on).
+    pub spans: Vec<u8>,
 }
 
 /// Name of an entity type as stored (`PERSON`, `ORG`, …).
@@ -237,6 +239,31 @@ impl PreparedDoc {
             })
             .collect();
         let chars = ci.char_of(doc.text.len()) as u64;
+        let spans = codec::DocSpans {
+            paragraphs: doc.paragraphs.iter().map(|p| p.span).collect(),
+            sentences: doc
+                .sentences
+                .iter()
+                .map(|s| codec::SentenceSpan {
+                    paragraph: s.paragraph,
+                    span: s.span,
+                    tokens: s.tokens,
+                })
+                .collect(),
+            mentions: doc
+                .entities
+                .iter()
+                .enumerate()
+                .flat_map(|(e, ent)| ent.mentions.iter().enumerate().map(move |(i, m)| (e, i, m)))
+                .map(|(e, i, m)| codec::MentionSpan {
+                    entity: e as u32,
+                    idx: i as u32,
+                    kind: mention_kind_name(m.kind),
+                    span: m.span,
+                })
+                .collect(),
+        }
+        .encode();
         let shingles = dedup::shingles(doc.layout.body.slice(&doc.text));
         let band_keys = dedup::band_keys(&shingles);
         PreparedDoc {
@@ -252,6 +279,7 @@ impl PreparedDoc {
             band_keys,
             mentions,
             quotes,
+            spans,
             doc,
         }
     }

@@ -5,10 +5,11 @@
 //! values. Search text is turned into an FTS5 query of quoted terms (see
 //! [`fts_query`]), so punctuation in it can never be FTS5 syntax.
 
+use crate::codec::DocSpans;
 pub use crate::records::*;
 use crate::search::Search;
 use crate::{codec, Result, Store, StoreError};
-use newsgraph_core::{CharIndex, Date};
+use newsgraph_core::{CharIndex, Date, SourceMap, Span};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, OptionalExtension};
 use serde::Serialize;
@@ -409,45 +410,19 @@ impl Store {
         let Some((mut detail, base, map, id, story)) = head else {
             return Ok(None);
         };
-        // Offsets in the store were computed with the source map at ingest;
-        // decoding it here checks that the stored map is readable.
-        codec::decode_source_map(base, map.as_deref())
-            .ok_or_else(|| StoreError::Corrupt(format!("source map of {doc_id}")))?;
-        let offsets = |r: &rusqlite::Row<'_>, a: usize| -> rusqlite::Result<RecordOffsets> {
-            let g = |i: usize| -> rusqlite::Result<u64> { Ok(r.get::<_, i64>(a + i)? as u64) };
-            Ok(RecordOffsets {
-                span: [g(0)?, g(1)?],
-                chars: [g(2)?, g(3)?],
-                source: [g(4)?, g(5)?],
+        let spans = self.doc_spans(id, doc_id)?;
+        let at = DocOffsets::new(&detail.text, base, map.as_deref(), doc_id)?;
+        detail.paragraphs = spans.paragraphs.iter().map(|&p| at.of(p)).collect();
+        detail.sentences = spans
+            .sentences
+            .iter()
+            .map(|s| SentenceOut {
+                text: at.text(s.span).to_string(),
+                offsets: at.of(s.span),
+                paragraph: s.paragraph,
+                tokens: [s.tokens.0, s.tokens.1],
             })
-        };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT start, \"end\", char_start, char_end, source_start, source_end
-             FROM paragraphs WHERE doc = ?1 ORDER BY idx",
-        )?;
-        detail.paragraphs = stmt
-            .query_map([id], |r| offsets(r, 0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let text = detail.text.clone();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT start, \"end\", char_start, char_end, source_start, source_end, paragraph,
-                token_start, token_end
-             FROM sentences WHERE doc = ?1 ORDER BY idx",
-        )?;
-        detail.sentences = stmt
-            .query_map([id], |r| {
-                let o = offsets(r, 0)?;
-                Ok(SentenceOut {
-                    text: text
-                        .get(o.span[0] as usize..o.span[1] as usize)
-                        .unwrap_or("")
-                        .to_string(),
-                    offsets: o,
-                    paragraph: r.get(6)?,
-                    tokens: [r.get(7)?, r.get(8)?],
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect();
         let mut stmt = self.conn.prepare_cached(
             "SELECT path, idx, offset, url, external_id, run_id FROM document_sources
              WHERE doc = ?1 ORDER BY path, idx",
@@ -472,6 +447,45 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         (detail.entities, detail.quotes) = self.document_records(doc_id)?;
         Ok(Some(detail))
+    }
+
+    /// How many paragraphs, sentences and mentions are stored, counted in
+    /// every document's spans blob (they have no rows to count).
+    pub fn count_spans(&self) -> Result<SpanCounts> {
+        let mut c = SpanCounts::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT d.doc_id, s.data FROM doc_spans s JOIN documents d ON d.id = s.doc")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let data: Vec<u8> = r.get(1)?;
+            let spans = DocSpans::decode(&data).ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "paragraphs, sentences and mentions of {}",
+                    r.get::<_, String>(0).unwrap_or_default()
+                ))
+            })?;
+            c.paragraphs += spans.paragraphs.len() as u64;
+            c.sentences += spans.sentences.len() as u64;
+            c.mentions += spans.mentions.len() as u64;
+        }
+        Ok(c)
+    }
+
+    /// The paragraphs, sentences and mentions of the document with row id
+    /// `id` (empty when it has none).
+    pub(crate) fn doc_spans(&self, id: i64, doc_id: &str) -> Result<DocSpans> {
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT data FROM doc_spans WHERE doc = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        match blob {
+            None => Ok(DocSpans::default()),
+            Some(b) => DocSpans::decode(&b).ok_or_else(|| {
+                StoreError::Corrupt(format!("paragraphs, sentences and mentions of {doc_id}"))
+            }),
+        }
     }
 
     /// The tokens of a document with all three offset kinds and their text,
@@ -545,12 +559,12 @@ impl Store {
             schema_version: self.schema_version()?,
             documents: one("SELECT count(*) FROM documents")?,
             stories: one("SELECT count(DISTINCT story_id) FROM documents")?,
-            sentences: one("SELECT count(*) FROM sentences")?,
+            sentences: one("SELECT coalesce(sum(n_sentences), 0) FROM documents")?,
             tokens: one("SELECT coalesce(sum(n), 0) FROM doc_tokens")?,
             text_bytes: one("SELECT coalesce(sum(bytes), 0) FROM documents")?,
             runs: one("SELECT count(*) FROM runs")?,
             entities: one("SELECT count(*) FROM entities")?,
-            mentions: one("SELECT count(*) FROM mentions")?,
+            mentions: one("SELECT coalesce(sum(n_mentions), 0) FROM entities")?,
             quotes: one("SELECT count(*) FROM quotes")?,
             statements: one("SELECT count(*) FROM quotes WHERE first = 1")?,
             actors: one("SELECT count(DISTINCT canonical) FROM entities")?,
@@ -571,6 +585,59 @@ pub struct TokenOut {
 }
 
 /// Expands a stored token blob into tokens with text and all offsets.
+/// Records stored in the spans blobs (see [`Store::count_spans`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SpanCounts {
+    pub paragraphs: u64,
+    pub sentences: u64,
+    pub mentions: u64,
+}
+
+/// All three offsets of byte spans of one document: the store keeps byte
+/// spans only (schema 7), chars come from the text, source offsets from the
+/// source map.
+pub(crate) struct DocOffsets<'a> {
+    text: &'a str,
+    chars: CharIndex<'a>,
+    map: SourceMap,
+}
+
+impl<'a> DocOffsets<'a> {
+    pub(crate) fn new(
+        text: &'a str,
+        source_base: u64,
+        source_map: Option<&[u8]>,
+        doc_id: &str,
+    ) -> Result<Self> {
+        let map = codec::decode_source_map(source_base, source_map)
+            .ok_or_else(|| StoreError::Corrupt(format!("source map of {doc_id}")))?;
+        Ok(DocOffsets {
+            text,
+            chars: CharIndex::new(text),
+            map,
+        })
+    }
+
+    pub(crate) fn of(&self, s: Span) -> RecordOffsets {
+        let (a, b) = self.map.span_to_source(s);
+        RecordOffsets {
+            span: [u64::from(s.start), u64::from(s.end)],
+            chars: [
+                self.chars.char_of(s.start as usize) as u64,
+                self.chars.char_of(s.end as usize) as u64,
+            ],
+            source: [a, b],
+        }
+    }
+
+    /// The words at a span ("" for a span that is not in the text).
+    pub(crate) fn text(&self, s: Span) -> &'a str {
+        self.text
+            .get(s.start as usize..s.end as usize)
+            .unwrap_or("")
+    }
+}
+
 pub fn expand_tokens(
     text: &str,
     data: Option<&[u8]>,

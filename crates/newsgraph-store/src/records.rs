@@ -16,7 +16,8 @@
 //! normalised content, same speaker) is one statement: lists show its first
 //! occurrence with `evidence` (how many quotes say it) and `evidence_docs`.
 
-use crate::query::{map_fts_err, RecordOffsets};
+use crate::codec::MentionSpan;
+use crate::query::{map_fts_err, DocOffsets, RecordOffsets};
 use crate::search::Search;
 use crate::{Result, Store, StoreError};
 use newsgraph_core::Date;
@@ -378,7 +379,10 @@ const SORT_AT_MOST: u64 = 5000;
 /// True for the first quote of its statement (story and duplicate key).
 const FIRST_OF_GROUP: &str = "q.first = 1";
 
-const QUOTE_COLUMNS: &str = "d.doc_id, q.idx, d.published, d.outlet, d.title, q.kind, q.text,
+/// A quote's words and clause are the document's bytes at their spans when
+/// not written out (schema 7 on).
+const QUOTE_COLUMNS: &str = "d.doc_id, q.idx, d.published, d.outlet, d.title, q.kind,
+    coalesce(q.text, CAST(substr(CAST(d.text AS BLOB), q.start + 1, q.\"end\" - q.start) AS TEXT)),
     q.start, q.\"end\", q.char_start, q.char_end, q.source_start, q.source_end,
     q.cue_start, q.cue_end, q.cue, q.speaker_start, q.speaker_end, q.speaker,
     q.speaker_entity, q.speaker_canonical, q.speaker_code, q.speaker_country,
@@ -388,7 +392,9 @@ const QUOTE_COLUMNS: &str = "d.doc_id, q.idx, d.published, d.outlet, d.title, q.
         FROM stage_sets s, json_each(s.stages) j
         WHERE s.id = d.stage_set AND json_extract(j.value, '$.stage') = 'quote')),
     q.parts,
-    q.clause_start, q.clause_end, q.clause,
+    q.clause_start, q.clause_end,
+    coalesce(q.clause, CAST(substr(CAST(d.text AS BLOB), q.clause_start + 1,
+        q.clause_end - q.clause_start) AS TEXT)),
     (SELECT group_concat(d2.doc_id, ' ' ORDER BY q2.id) FROM quotes q2
         JOIN documents d2 ON d2.id = q2.doc
         WHERE q2.story = q.story AND q2.dup_key = q.dup_key)";
@@ -484,19 +490,35 @@ fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityOut> {
     })
 }
 
-fn mention_row(r: &rusqlite::Row<'_>, a: usize) -> rusqlite::Result<MentionOut> {
-    Ok(MentionOut {
-        entity: r.get(a)?,
-        kind: r.get(a + 1)?,
-        text: r.get(a + 2)?,
-        offsets: offsets_at(r, a + 3)?,
-    })
+fn mention_out(at: &DocOffsets<'_>, m: &MentionSpan) -> MentionOut {
+    MentionOut {
+        entity: m.entity,
+        kind: m.kind.to_string(),
+        text: at.text(m.span).to_string(),
+        offsets: at.of(m.span),
+    }
 }
 
-/// A mention's words are the document's bytes at its span (schema 7 on).
-const MENTION_COLUMNS: &str = "m.entity, m.kind,
-    CAST(substr(CAST(d.text AS BLOB), m.start + 1, m.\"end\" - m.start) AS TEXT), m.start, m.\"end\", m.char_start,
-    m.char_end, m.source_start, m.source_end";
+impl Store {
+    /// The row id of a document, by its id.
+    fn doc_row_id(&self, doc_id: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM documents WHERE doc_id = ?1")?
+            .query_row([doc_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// A document's text, source base and source map, by row id.
+    pub(crate) fn doc_text(&self, id: i64) -> Result<(String, u64, Option<Vec<u8>>)> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT text, source_base, source_map FROM documents WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok((r.get(0)?, r.get::<_, i64>(1)? as u64, r.get(2)?))
+            })?)
+    }
+}
 
 impl Store {
     /// The conditions of `f`. `walk_list`: let SQLite find statements by
@@ -510,7 +532,12 @@ impl Store {
                 let search = parse_search(s)?;
                 w.push("quotes_fts MATCH ?", [Value::Text(search.fts())]);
                 if search.needs_check() {
-                    w.push("newsgraph_search(?, q.text)", [Value::Text(s.to_string())]);
+                    w.push(
+                        "newsgraph_search(?, coalesce(q.text, (SELECT CAST(substr(CAST(x.text AS BLOB),
+                             q.start + 1, q.\"end\" - q.start) AS TEXT)
+                             FROM documents x WHERE x.id = q.doc)))",
+                        [Value::Text(s.to_string())],
+                    );
                 }
                 true
             }
@@ -858,24 +885,51 @@ impl Store {
             "SELECT a.canonical FROM entities e JOIN entities a ON a.doc = e.doc AND a.idx = e.affiliation
              WHERE e.canonical = ?1 GROUP BY a.canonical ORDER BY count(*) DESC, a.canonical LIMIT 50",
         )?;
-        let occurrences = self
+        // The entity's documents newest first, then each one's mentions of
+        // it in text order, from the document's spans blob.
+        type Occurrence = (i64, String, Option<String>, Option<String>, u32);
+        let rows = self
             .conn
             .prepare_cached(&format!(
-                "SELECT d.doc_id, d.published, d.title, {MENTION_COLUMNS}
+                "SELECT d.id, d.doc_id, d.published, d.title, e.idx
                  FROM entities e JOIN documents d ON d.id = e.doc
-                     JOIN mentions m ON m.doc = e.doc AND m.entity = e.idx
                  WHERE e.canonical = ?1
-                 ORDER BY d.published DESC, d.id, m.start LIMIT {MAX_ACTOR_ROWS}"
+                 ORDER BY d.published DESC, d.id, e.idx LIMIT {MAX_ACTOR_ROWS}"
             ))?
             .query_map([canonical], |r| {
-                Ok(ActorMention {
-                    doc_id: r.get(0)?,
-                    published: r.get(1)?,
-                    title: r.get(2)?,
-                    mention: mention_row(r, 3)?,
-                })
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<rusqlite::Result<Vec<Occurrence>>>()?;
+        let mut occurrences: Vec<ActorMention> = Vec::new();
+        let mut i = 0;
+        while i < rows.len() && occurrences.len() < MAX_ACTOR_ROWS as usize {
+            let (id, doc_id, published, title, _) = &rows[i];
+            let mut entities = Vec::new();
+            while i < rows.len() && rows[i].0 == *id {
+                entities.push(rows[i].4);
+                i += 1;
+            }
+            let (text, base, map) = self.doc_text(*id)?;
+            let at = DocOffsets::new(&text, base, map.as_deref(), doc_id)?;
+            let mut mentions: Vec<MentionSpan> = self
+                .doc_spans(*id, doc_id)?
+                .mentions
+                .into_iter()
+                .filter(|m| entities.contains(&m.entity))
+                .collect();
+            mentions.sort_by_key(|m| m.span.start);
+            for m in mentions {
+                if occurrences.len() == MAX_ACTOR_ROWS as usize {
+                    break;
+                }
+                occurrences.push(ActorMention {
+                    doc_id: doc_id.clone(),
+                    published: published.clone(),
+                    title: title.clone(),
+                    mention: mention_out(&at, &m),
+                });
+            }
+        }
         let statements = self
             .quotes(&QuoteFilter {
                 actor: Some(canonical.to_string()),
@@ -903,22 +957,21 @@ impl Store {
             ))?
             .query_map([doc_id], entity_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        if !entities.is_empty() {
-            let mentions = self
-                .conn
-                .prepare_cached(&format!(
-                    "SELECT {MENTION_COLUMNS} FROM mentions m JOIN documents d ON d.id = m.doc
-                     WHERE d.doc_id = ?1 ORDER BY m.entity, m.idx"
-                ))?
-                .query_map([doc_id], |r| mention_row(r, 0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+        let id = if entities.is_empty() {
+            None
+        } else {
+            self.doc_row_id(doc_id)?
+        };
+        if let Some(id) = id {
+            let (text, base, map) = self.doc_text(id)?;
+            let at = DocOffsets::new(&text, base, map.as_deref(), doc_id)?;
             for e in &mut entities {
                 e.mentions = Some(Vec::new());
             }
-            for m in mentions {
+            for m in self.doc_spans(id, doc_id)?.mentions {
                 if let Some(Some(v)) = entities.get_mut(m.entity as usize).map(|e| &mut e.mentions)
                 {
-                    v.push(m);
+                    v.push(mention_out(&at, &m));
                 }
             }
         }

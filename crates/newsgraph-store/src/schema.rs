@@ -7,14 +7,17 @@
 //! edited once released, because files in the field were made by them.
 
 use crate::{Result, StoreError};
-use rusqlite::Connection;
+use rusqlite::{params, Connection, Transaction};
 
-/// One forward step: the version it brings the file to and its SQL.
+/// One forward step: the version it brings the file to, its SQL, and for
+/// the steps SQL cannot express, a Rust step and more SQL run after it.
 #[derive(Debug, Clone, Copy)]
 pub struct Migration {
     pub version: u32,
     pub name: &'static str,
     pub sql: &'static str,
+    pub rust: Option<fn(&Transaction<'_>) -> Result<()>>,
+    pub sql_after: &'static str,
 }
 
 /// Every migration, in order. `MIGRATIONS[i].version == i + 1`.
@@ -149,6 +152,8 @@ CREATE TABLE story_bands (
     PRIMARY KEY (key, doc)
 ) WITHOUT ROWID;
 "#,
+        rust: None,
+        sql_after: "",
     },
     Migration {
         version: 2,
@@ -173,6 +178,8 @@ CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEG
 END;
 INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
 "#,
+        rust: None,
+        sql_after: "",
     },
     Migration {
         version: 3,
@@ -273,6 +280,8 @@ CREATE TRIGGER quotes_fts_update AFTER UPDATE OF text ON quotes BEGIN
     INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text);
 END;
 "#,
+        rust: None,
+        sql_after: "",
     },
     Migration {
         version: 4,
@@ -321,6 +330,8 @@ CREATE INDEX quotes_list ON quotes(first, published DESC, id, speaker_code, spea
 DROP INDEX quotes_code;
 CREATE INDEX quotes_code ON quotes(speaker_code, first, published);
 "#,
+        rust: None,
+        sql_after: "",
     },
     Migration {
         version: 5,
@@ -331,6 +342,8 @@ CREATE INDEX quotes_code ON quotes(speaker_code, first, published);
 -- `text` then holds the pieces joined by ` … `.
 ALTER TABLE quotes ADD COLUMN parts TEXT;
 "#,
+        rust: None,
+        sql_after: "",
     },
     Migration {
         version: 6,
@@ -342,10 +355,12 @@ ALTER TABLE quotes ADD COLUMN clause_start INTEGER;
 ALTER TABLE quotes ADD COLUMN clause_end INTEGER;
 ALTER TABLE quotes ADD COLUMN clause TEXT;
 "#,
+        rust: None,
+        sql_after: "",
     },
     Migration {
         version: 7,
-        name: "a smaller store: record versions by reference, full-text indexes without positions, mention text from the document",
+        name: "a smaller store: record versions from the stage set, full-text indexes without positions, quote words from the document, paragraphs, sentences and mentions as one blob per document",
         sql: r#"
 -- An entity's or quote's `version` is NULL when it is the version of the
 -- stage (`actors`, `quote`) in its document's stage set, which it nearly
@@ -367,9 +382,6 @@ UPDATE quotes SET version = version_written
         FROM documents d JOIN stage_sets s ON s.id = d.stage_set, json_each(s.stages) j
         WHERE d.id = quotes.doc AND json_extract(j.value, '$.stage') = 'quote');
 ALTER TABLE quotes DROP COLUMN version_written;
-
--- A mention's words are the document's bytes at its span.
-ALTER TABLE mentions DROP COLUMN text;
 
 -- Most entities have no actor code: index only those that do.
 DROP INDEX entities_code;
@@ -403,30 +415,121 @@ CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEG
 END;
 INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
 
+-- A quote's words are the document's bytes at its span: `text` is kept
+-- only where it is not that (the pieces of an interrupted quote joined by
+-- ` … `), `clause` never. The quote index is then contentless (it is given
+-- the words when a quote is written, and forgets a quote by its id).
 DROP TRIGGER quotes_fts_insert;
 DROP TRIGGER quotes_fts_delete;
 DROP TRIGGER quotes_fts_update;
 DROP TABLE quotes_fts;
 CREATE VIRTUAL TABLE quotes_fts USING fts5(
     text,
-    content = 'quotes', content_rowid = 'id',
+    content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2',
     detail = none
 );
+INSERT INTO quotes_fts(rowid, text) SELECT id, text FROM quotes;
+ALTER TABLE quotes RENAME COLUMN text TO text_written;
+ALTER TABLE quotes ADD COLUMN text TEXT;
+UPDATE quotes SET text = text_written WHERE text_written IS NOT (
+    SELECT CAST(substr(CAST(d.text AS BLOB), quotes.start + 1, quotes."end" - quotes.start) AS TEXT)
+    FROM documents d WHERE d.id = quotes.doc);
+ALTER TABLE quotes DROP COLUMN text_written;
+UPDATE quotes SET clause = NULL WHERE clause IS (
+    SELECT CAST(substr(CAST(d.text AS BLOB), quotes.clause_start + 1,
+        quotes.clause_end - quotes.clause_start) AS TEXT)
+    FROM documents d WHERE d.id = quotes.doc);
 CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
-    INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text);
+    INSERT INTO quotes_fts(rowid, text)
+        SELECT new.id, coalesce(new.text,
+            CAST(substr(CAST(d.text AS BLOB), new.start + 1, new."end" - new.start) AS TEXT))
+        FROM documents d WHERE d.id = new.doc;
 END;
 CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
-    INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    DELETE FROM quotes_fts WHERE rowid = old.id;
 END;
-CREATE TRIGGER quotes_fts_update AFTER UPDATE OF text ON quotes BEGIN
-    INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text);
-END;
-INSERT INTO quotes_fts(quotes_fts) VALUES ('rebuild');
+
+-- Paragraphs, sentences and mentions: one blob per document (see
+-- codec::DocSpans) instead of a row of about 35 bytes each. Only byte
+-- spans are kept; char and source offsets come from the text and source
+-- map, a mention's words from the text. Filled from the old rows by
+-- `spans_to_blobs`, after which the old tables go.
+CREATE TABLE doc_spans (
+    doc             INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    data            BLOB NOT NULL
+);
 "#,
+        rust: Some(spans_to_blobs),
+        sql_after: "
+DROP TABLE paragraphs;
+DROP TABLE sentences;
+DROP TABLE mentions;
+",
     },
 ];
+
+/// Migration 7's Rust step: each document's paragraph, sentence and
+/// mention rows become its `doc_spans` blob.
+fn spans_to_blobs(tx: &Transaction<'_>) -> Result<()> {
+    use crate::codec::{DocSpans, MentionSpan, SentenceSpan};
+    use newsgraph_core::Span;
+    let docs: Vec<i64> = tx
+        .prepare("SELECT id FROM documents ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut paragraphs =
+        tx.prepare("SELECT start, \"end\" FROM paragraphs WHERE doc = ?1 ORDER BY idx")?;
+    let mut sentences = tx.prepare(
+        "SELECT paragraph, start, \"end\", token_start, token_end FROM sentences
+         WHERE doc = ?1 ORDER BY idx",
+    )?;
+    let mut mentions = tx.prepare(
+        "SELECT entity, idx, kind, start, \"end\" FROM mentions WHERE doc = ?1
+         ORDER BY entity, idx",
+    )?;
+    let mut insert = tx.prepare("INSERT INTO doc_spans (doc, data) VALUES (?1, ?2)")?;
+    for doc in docs {
+        let spans = DocSpans {
+            paragraphs: paragraphs
+                .query_map([doc], |r| {
+                    Ok(Span {
+                        start: r.get(0)?,
+                        end: r.get(1)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?,
+            sentences: sentences
+                .query_map([doc], |r| {
+                    Ok(SentenceSpan {
+                        paragraph: r.get(0)?,
+                        span: Span {
+                            start: r.get(1)?,
+                            end: r.get(2)?,
+                        },
+                        tokens: (r.get(3)?, r.get(4)?),
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?,
+            mentions: mentions
+                .query_map([doc], |r| {
+                    let kind: String = r.get(2)?;
+                    Ok(MentionSpan {
+                        entity: r.get(0)?,
+                        idx: r.get(1)?,
+                        kind: crate::codec::mention_kind(&kind).unwrap_or("name"),
+                        span: Span {
+                            start: r.get(3)?,
+                            end: r.get(4)?,
+                        },
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        insert.execute(params![doc, spans.encode()])?;
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -452,10 +555,15 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32> {
         .iter()
         .filter(|m| m.version > from && m.version <= target)
     {
-        tx.execute_batch(m.sql).map_err(|e| StoreError::Migration {
+        let failed = |e: &dyn std::fmt::Display| StoreError::Migration {
             version: m.version,
             reason: e.to_string(),
-        })?;
+        };
+        tx.execute_batch(m.sql).map_err(|e| failed(&e))?;
+        if let Some(step) = m.rust {
+            step(&tx).map_err(|e| failed(&e))?;
+        }
+        tx.execute_batch(m.sql_after).map_err(|e| failed(&e))?;
         tx.pragma_update(None, "user_version", m.version)?;
     }
     tx.commit()?;

@@ -45,6 +45,9 @@ fn words(s: &str) -> impl Iterator<Item = &str> {
 
 /// Lower case without diacritics (`Bogotá` → `bogota`).
 fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     word.nfd()
         .filter(|&c| !is_combining_mark(c))
         .flat_map(char::to_lowercase)

@@ -255,7 +255,9 @@ fn write_doc(
             } else {
                 Vec::new()
             };
-            let tables: &[&str] = if version >= 3 {
+            let tables: &[&str] = if version >= 7 {
+                &["doc_spans", "doc_tokens", "entities", "quotes"]
+            } else if version >= 3 {
                 &[
                     "paragraphs",
                     "sentences",
@@ -301,6 +303,22 @@ fn write_doc(
         }
     };
     write_source(tx, run, id, p)?;
+    if version >= 7 {
+        tx.prepare_cached("INSERT INTO doc_spans (doc, data) VALUES (?1, ?2)")?
+            .execute(params![id, p.spans])?;
+    } else {
+        write_span_rows(tx, id, p)?;
+    }
+    tx.prepare_cached("INSERT INTO doc_tokens (doc, n, data) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, d.tokens.len() as i64, p.tokens])?;
+    if version >= 3 {
+        write_entities_and_quotes(tx, id, p, version)?;
+    }
+    Ok(())
+}
+
+/// Paragraphs and sentences as rows, the layout before schema 7.
+fn write_span_rows(tx: &Transaction<'_>, id: i64, p: &PreparedDoc) -> Result<()> {
     let mut para = tx.prepare_cached(
         "INSERT INTO paragraphs (doc, idx, start, \"end\", char_start, char_end, source_start, source_end)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -337,11 +355,6 @@ fn write_doc(
             s.tokens.0,
             s.tokens.1
         ])?;
-    }
-    tx.prepare_cached("INSERT INTO doc_tokens (doc, n, data) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, d.tokens.len() as i64, p.tokens])?;
-    if version >= 3 {
-        write_entities_and_quotes(tx, id, p, version)?;
     }
     Ok(())
 }
@@ -389,32 +402,29 @@ fn write_entities_and_quotes(
             written(&e.version, "actors")
         ])?;
     }
-    // From schema 7 on, a mention's words are read from the document.
-    let mut men = tx.prepare_cached(if version >= 7 {
-        "INSERT INTO mentions (doc, entity, idx, kind, start, \"end\", char_start, char_end,
-             source_start, source_end)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-    } else {
-        "INSERT INTO mentions (doc, entity, idx, kind, start, \"end\", char_start, char_end,
-             source_start, source_end, text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-    })?;
-    for m in &p.mentions {
-        let o = &m.offsets;
-        let row = params![
-            id,
-            m.entity,
-            m.idx,
-            m.kind,
-            o.start,
-            o.end,
-            o.char_start as i64,
-            o.char_end as i64,
-            o.source_start as i64,
-            o.source_end as i64,
-            m.text
-        ];
-        men.execute(&row[..if version >= 7 { 10 } else { 11 }])?;
+    // From schema 7 on, mentions are in the document's `doc_spans` blob.
+    if version < 7 {
+        let mut men = tx.prepare_cached(
+            "INSERT INTO mentions (doc, entity, idx, kind, start, \"end\", char_start, char_end,
+                 source_start, source_end, text)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for m in &p.mentions {
+            let o = &m.offsets;
+            men.execute(params![
+                id,
+                m.entity,
+                m.idx,
+                m.kind,
+                o.start,
+                o.end,
+                o.char_start as i64,
+                o.char_end as i64,
+                o.source_start as i64,
+                o.source_end as i64,
+                m.text
+            ])?;
+        }
     }
     if p.quotes.is_empty() {
         return Ok(());
@@ -461,7 +471,9 @@ fn write_entities_and_quotes(
             o.char_end as i64,
             o.source_start as i64,
             o.source_end as i64,
-            r.text,
+            // From schema 7 on, only words that are not the span's bytes.
+            (version < 7 || d.text.get(o.start as usize..o.end as usize) != Some(r.text.as_str()))
+                .then_some(r.text.as_str()),
             cs,
             ce,
             ct,
@@ -492,7 +504,12 @@ fn write_entities_and_quotes(
             tx.prepare_cached(
                 "UPDATE quotes SET clause_start = ?2, clause_end = ?3, clause = ?4 WHERE id = ?1",
             )?
-            .execute(params![qid, span.start, span.end, text])?;
+            .execute(params![
+                qid,
+                span.start,
+                span.end,
+                (version < 7).then_some(text)
+            ])?;
         }
         for (e, canonical) in &r.targets {
             tgt.execute(params![qid, e, canonical])?;

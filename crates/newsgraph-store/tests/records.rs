@@ -48,7 +48,7 @@ fn entities_mentions_and_quotes_round_trip() {
     let doc = militia(MILITIA, "a.txt", (2021, 12, 9));
     write(&mut store, vec![doc.clone()]);
     assert_eq!(store.count("entities").unwrap(), 7);
-    assert_eq!(store.count("mentions").unwrap(), 10);
+    assert_eq!(store.count_spans().unwrap().mentions, 10);
     assert_eq!(store.count("quotes").unwrap(), 4);
     assert_eq!(store.integrity_check().unwrap(), "ok");
 
@@ -404,7 +404,7 @@ fn reprocessing_replaces_entities_and_quotes_cleanly() {
     let s = write(&mut store, vec![newer]);
     assert_eq!((s.added, s.replaced), (0, 1));
     assert_eq!(store.count("entities").unwrap(), 2);
-    assert_eq!(store.count("mentions").unwrap(), 4);
+    assert_eq!(store.count_spans().unwrap().mentions, 4);
     assert_eq!(store.count("quotes").unwrap(), 1);
     assert_eq!(store.integrity_check().unwrap(), "ok");
     assert_eq!(
@@ -442,13 +442,13 @@ fn reprocessing_replaces_entities_and_quotes_cleanly() {
         1
     );
     // Idempotent: the same again changes nothing.
-    let again = store.count("mentions").unwrap();
+    let again = store.count_spans().unwrap().mentions;
     let s = write(&mut store, vec![doc.clone()]);
     assert_eq!(s.replaced, 1);
     let s = write(&mut store, vec![doc]);
     assert_eq!((s.unchanged, s.replaced), (1, 0));
     assert_eq!(store.count("quotes").unwrap(), 4);
-    assert!(again < store.count("mentions").unwrap());
+    assert!(again < store.count_spans().unwrap().mentions);
 }
 
 #[test]
@@ -541,10 +541,12 @@ fn militia_with_actors() -> Document {
 
 #[test]
 fn a_version_6_file_moves_to_the_smaller_layout_with_its_records_intact() {
+    // Every record of a migrated file reads as the same document written
+    // by this version does.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v6.db");
     let doc = militia_with_actors();
-    let before = {
+    {
         let mut old = Store::open_at_version(&path, 6).unwrap();
         write(&mut old, vec![doc.clone()]);
         let text: String = old
@@ -552,11 +554,23 @@ fn a_version_6_file_moves_to_the_smaller_layout_with_its_records_intact() {
             .query_row("SELECT text FROM mentions LIMIT 1", [], |r| r.get(0))
             .unwrap();
         assert!(!text.is_empty());
-        old.document(&doc.id).unwrap().unwrap()
-    };
+    }
+    // What the same document reads as when written by this version.
+    let (_fresh_dir, mut fresh_store) = fresh();
+    write(&mut fresh_store, vec![doc.clone()]);
+    let before = fresh_store.document(&doc.id).unwrap().unwrap();
     let store = Store::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), 7);
-    assert!(store.conn().prepare("SELECT text FROM mentions").is_err());
+    for gone in ["mentions", "sentences", "paragraphs"] {
+        assert!(store
+            .conn()
+            .prepare(&format!("SELECT * FROM {gone}"))
+            .is_err());
+    }
+    assert_eq!(
+        store.count_spans().unwrap(),
+        fresh_store.count_spans().unwrap()
+    );
     // Versions equal to the stage set's are no longer written out…
     let written = |sql: &str| -> Vec<Option<String>> {
         let mut st = store.conn().prepare(sql).unwrap();
@@ -569,10 +583,20 @@ fn a_version_6_file_moves_to_the_smaller_layout_with_its_records_intact() {
     assert!(written("SELECT version FROM quotes")
         .iter()
         .all(Option::is_none));
+    // Single-piece quotes are the document's bytes at their span.
+    assert!(written("SELECT text FROM quotes")
+        .iter()
+        .all(Option::is_none));
     // …and every record reads back as it was written.
     let after = store.document(&doc.id).unwrap().unwrap();
+    assert_eq!(after.paragraphs, before.paragraphs);
+    assert_eq!(after.sentences, before.sentences);
     assert_eq!(after.entities, before.entities);
     assert_eq!(after.quotes, before.quotes);
+    assert!(after
+        .entities
+        .iter()
+        .all(|e| !e.mentions.as_ref().unwrap().is_empty()));
     assert_eq!(after.entities[0].version, "actors-test");
     assert_eq!(after.entities[1].version, "actors-other");
     assert_eq!(after.quotes[0].version, "quote-test");
@@ -602,6 +626,34 @@ fn a_version_6_file_moves_to_the_smaller_layout_with_its_records_intact() {
     };
     assert_eq!(said("\"combat troops\""), 1);
     assert_eq!(said("\"troops combat\""), 0);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    // Re-processing replaces the quotes in the contentless index too.
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    let mut again = militia_with_actors();
+    again.stages.last_mut().unwrap().version = "actors-next".into();
+    assert_eq!(write(&mut store, vec![again]).replaced, 1);
+    let total = |q: &str| {
+        quotes(
+            &store,
+            QuoteFilter {
+                search: Some(q.into()),
+                ..Default::default()
+            },
+        )
+        .total
+    };
+    assert_eq!(total("\"combat troops\""), 1);
+    assert_eq!(total("resistance OR troops"), 2);
+    let indexed: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM quotes_fts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        indexed as u64,
+        store.count("quotes").unwrap(),
+        "no stale rows"
+    );
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 

@@ -156,7 +156,7 @@ fn new_stage_versions_replace_records_cleanly() {
     store
         .write(r, &[item(vec![doc(WIRE, "a.txt", None)], "a.txt")], &mut c)
         .unwrap();
-    let sentences = store.count("sentences").unwrap();
+    let sentences = store.count_spans().unwrap().sentences;
     let mut newer = doc(WIRE, "a.txt", None);
     newer.stages[1].version = "segment-next".into();
     newer.sentences.truncate(1);
@@ -166,7 +166,7 @@ fn new_stage_versions_replace_records_cleanly() {
         .unwrap();
     assert_eq!((s.added, s.replaced), (0, 1));
     assert_eq!(store.count("documents").unwrap(), 1);
-    assert_eq!(store.count("sentences").unwrap(), 1);
+    assert_eq!(store.count_spans().unwrap().sentences, 1);
     assert!(sentences > 1);
     let d = store
         .document(&Document::from_text(WIRE).id)
@@ -438,4 +438,51 @@ fn check_parquet(dir: &std::path::Path, tables: &[newsgraph_store::export::Table
             assert_eq!(c.physical_type(), Physical::BOOLEAN);
         }
     }
+}
+
+#[test]
+fn offsets_derived_on_reading_are_those_computed_at_ingest() {
+    // The store keeps byte spans only (schema 7); char and source offsets
+    // are derived when reading. A text decoded from markup (`&amp;` is one
+    // byte of text for five of the file) and with multi-byte characters
+    // must read back with the offsets the document itself gives.
+    let text = "AT&T café deal\n\nAT&T said on Friday the café deal was off. Rivals cheered.\n";
+    let mut d = doc(text, "a.html", None);
+    let amp = |at: usize, shift: u64| newsgraph_core::Piece {
+        text_start: at as u32,
+        text_len: 1,
+        source_start: at as u64 + shift,
+        source_len: 5,
+    };
+    let first = text.find('&').unwrap();
+    let second = text[first + 1..].find('&').unwrap() + first + 1;
+    d.source_map = newsgraph_core::SourceMap {
+        base: 40,
+        pieces: vec![amp(first, 40), amp(second, 44)],
+    };
+    let prepared = PreparedDoc::new(d.clone());
+    let (_dir, mut store) = fresh();
+    let (r, mut c) = run(&mut store);
+    store
+        .write(r, &[item(vec![d.clone()], "a.html")], &mut c)
+        .unwrap();
+    let got = store.document(&d.id).unwrap().unwrap();
+    assert_eq!(got.sentences.len(), d.sentences.len());
+    assert!(got.sentences.len() >= 2);
+    for (s, want) in got.sentences.iter().zip(&prepared.sentences) {
+        let o = &want.offsets;
+        assert_eq!(s.offsets.span, [u64::from(o.start), u64::from(o.end)]);
+        assert_eq!(s.offsets.chars, [o.char_start, o.char_end]);
+        assert_eq!(s.offsets.source, [o.source_start, o.source_end]);
+        assert_eq!(s.text, &text[o.start as usize..o.end as usize]);
+    }
+    for (p, want) in got.paragraphs.iter().zip(&prepared.paragraphs) {
+        assert_eq!(p.chars, [want.char_start, want.char_end]);
+        assert_eq!(p.source, [want.source_start, want.source_end]);
+    }
+    // The map is not the identity: it moved some source offsets.
+    assert!(got
+        .sentences
+        .iter()
+        .any(|s| s.offsets.source[1] != 40 + s.offsets.span[1]));
 }
