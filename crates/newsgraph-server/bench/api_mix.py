@@ -35,7 +35,12 @@ def main():
     actors = one("SELECT canonical FROM entities ORDER BY random() LIMIT 2000")
     codes = one("SELECT DISTINCT speaker_code FROM quotes WHERE speaker_code IS NOT NULL")
     words = []
-    for (t,) in con.execute("SELECT text FROM quotes ORDER BY random() LIMIT 3000"):
+    # A quote's words are its span of the document (schema 7 stores them only
+    # for interrupted quotes).
+    for (t,) in con.execute(
+        """SELECT coalesce(q.text, CAST(substr(CAST(d.text AS BLOB), q.start + 1, q."end" - q.start) AS TEXT))
+           FROM quotes q JOIN documents d ON d.id = q.doc ORDER BY random() LIMIT 3000"""
+    ):
         words += [w for w in re.findall(r"[a-z]{4,}", t.lower()) if w not in STOP]
     n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     n_quotes = con.execute("SELECT count(*) FROM quotes WHERE first = 1").fetchone()[0]

@@ -53,9 +53,8 @@ pub struct TableExport {
 /// Version of the stage `name` in a document's stage JSON, as SQL.
 fn stage_version(name: &str) -> String {
     format!(
-        "(SELECT json_extract(value, '$.version')
-          FROM json_each((SELECT stages FROM stage_sets WHERE id = d.stage_set))
-          WHERE json_extract(value, '$.stage') = '{name}')"
+        "(SELECT v.version FROM stage_versions v
+          WHERE v.stage_set = d.stage_set AND v.stage = '{name}')"
     )
 }
 

@@ -34,7 +34,6 @@ mod prepare;
 pub mod query;
 mod records;
 pub mod schema;
-pub mod search;
 mod write;
 
 pub use prepare::{
@@ -115,7 +114,6 @@ impl Store {
              PRAGMA cache_size = -65536;
              PRAGMA temp_store = MEMORY;",
         )?;
-        search::register(&conn)?;
         schema::migrate_to(&mut conn, version.min(SCHEMA_VERSION))?;
         let version = schema::version(&conn)?;
         Ok(Store {
@@ -140,7 +138,6 @@ impl Store {
         )
         .map_err(|e| open_err(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        search::register(&conn)?;
         // Readers map the file instead of copying pages through read(2) into
         // each connection's own cache: a server's connections then share the
         // operating system's copy, and a query that visits thousands of rows

@@ -7,7 +7,6 @@
 
 use crate::codec::DocSpans;
 pub use crate::records::*;
-use crate::search::Search;
 use crate::{codec, Result, Store, StoreError};
 use newsgraph_core::{CharIndex, Date, SourceMap, Span};
 use rusqlite::types::Value;
@@ -154,10 +153,54 @@ pub struct Stats {
     pub actors: u64,
 }
 
-/// Turns user search text into an FTS5 query (see [`crate::search`]).
-/// `None` when there is nothing to search for.
+/// Turns user search text into an FTS5 query: words and `"quoted phrases"`
+/// become quoted FTS5 strings (so `U.S.` or `-` are never syntax), all of
+/// which must match; a trailing `*` on a word keeps prefix search; `OR`
+/// between two terms is kept. `None` when there is nothing to search for.
 pub fn fts_query(input: &str) -> Option<String> {
-    Search::parse(input).map(|s| s.fts())
+    let mut terms: Vec<String> = Vec::new();
+    let mut chars = input.chars().peekable();
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '"' {
+            chars.next();
+            let phrase: String = chars.by_ref().take_while(|&c| c != '"').collect();
+            if phrase.split_whitespace().next().is_some() {
+                terms.push(quote(phrase.trim()));
+            }
+        } else {
+            let mut word = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() || c == '"' {
+                    break;
+                }
+                word.push(c);
+                chars.next();
+            }
+            if word == "OR" {
+                if !terms.is_empty() && terms.last().is_some_and(|t| t != "OR") {
+                    terms.push("OR".into());
+                }
+                continue;
+            }
+            let prefix = word.ends_with('*');
+            let core = word.trim_end_matches('*');
+            // Keep only words FTS5's tokenizer would index something of.
+            if core.chars().any(char::is_alphanumeric) {
+                terms.push(if prefix {
+                    format!("{}*", quote(core))
+                } else {
+                    quote(core)
+                });
+            }
+        }
+    }
+    while terms.last().is_some_and(|t| t == "OR") {
+        terms.pop();
+    }
+    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 /// WHERE clause and bound values for a filter (the FTS join is the caller's).
@@ -165,14 +208,9 @@ fn where_clause(store: &Store, f: &DocFilter) -> Result<(String, Vec<Value>)> {
     let mut cond: Vec<String> = Vec::new();
     let mut vals: Vec<Value> = Vec::new();
     if let Some(q) = f.search.as_deref() {
-        let s =
-            Search::parse(q).ok_or_else(|| StoreError::BadQuery("nothing to search for".into()))?;
+        let q = fts_query(q).ok_or_else(|| StoreError::BadQuery("nothing to search for".into()))?;
         cond.push("documents_fts MATCH ?".into());
-        vals.push(Value::Text(s.fts()));
-        if s.needs_check() {
-            cond.push("newsgraph_search(?, d.title, d.text)".into());
-            vals.push(Value::Text(q.to_string()));
-        }
+        vals.push(Value::Text(q));
     }
     if let Some(d) = f.from {
         cond.push("d.published >= ?".into());
@@ -411,7 +449,9 @@ impl Store {
             return Ok(None);
         };
         let spans = self.doc_spans(id, doc_id)?;
-        let at = DocOffsets::new(&detail.text, base, map.as_deref(), doc_id)?;
+        let text = std::mem::take(&mut detail.text);
+        let at = DocOffsets::new(&text, base, map.as_deref(), doc_id)?;
+        (detail.entities, detail.quotes) = self.document_records(doc_id, &spans.mentions, &at)?;
         detail.paragraphs = spans.paragraphs.iter().map(|&p| at.of(p)).collect();
         detail.sentences = spans
             .sentences
@@ -423,6 +463,8 @@ impl Store {
                 tokens: [s.tokens.0, s.tokens.1],
             })
             .collect();
+        drop(at);
+        detail.text = text;
         let mut stmt = self.conn.prepare_cached(
             "SELECT path, idx, offset, url, external_id, run_id FROM document_sources
              WHERE doc = ?1 ORDER BY path, idx",
@@ -445,7 +487,6 @@ impl Store {
         detail.story_members = stmt
             .query_map([story, id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        (detail.entities, detail.quotes) = self.document_records(doc_id)?;
         Ok(Some(detail))
     }
 
@@ -679,6 +720,27 @@ pub fn expand_tokens(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_text_becomes_quoted_fts_terms() {
+        assert_eq!(fts_query("US forces").unwrap(), r#""US" "forces""#);
+        assert_eq!(
+            fts_query(r#""armed groups" U.S. -x"#).unwrap(),
+            r#""armed groups" "U.S." "-x""#
+        );
+        assert_eq!(
+            fts_query("Iraq* OR Syria").unwrap(),
+            r#""Iraq"* OR "Syria""#
+        );
+        assert_eq!(fts_query(r#"a"b"#).unwrap(), r#""a" "b""#);
+        assert_eq!(fts_query("OR x OR").unwrap(), r#""x""#);
+        assert_eq!(fts_query(r#"it's "#).unwrap(), r#""it's""#);
+        assert!(fts_query("  -- ** \"\" ").is_none());
+        assert_eq!(
+            fts_query(r#"x" OR 1=1; DROP TABLE documents; --"#).unwrap(),
+            r#""x" "OR 1=1; DROP TABLE documents; --""#
+        );
+    }
 
     #[test]
     fn snippets_split_on_markers() {

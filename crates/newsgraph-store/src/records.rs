@@ -17,8 +17,7 @@
 //! occurrence with `evidence` (how many quotes say it) and `evidence_docs`.
 
 use crate::codec::MentionSpan;
-use crate::query::{map_fts_err, DocOffsets, RecordOffsets};
-use crate::search::Search;
+use crate::query::{fts_query, map_fts_err, DocOffsets, RecordOffsets};
 use crate::{Result, Store, StoreError};
 use newsgraph_core::Date;
 use rusqlite::types::Value;
@@ -368,8 +367,10 @@ fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn parse_search(s: &str) -> Result<Search> {
-    Search::parse(s).ok_or_else(|| StoreError::BadQuery("nothing to search for".into()))
+fn search_value(s: &str) -> Result<Value> {
+    fts_query(s)
+        .map(Value::Text)
+        .ok_or_else(|| StoreError::BadQuery("nothing to search for".into()))
 }
 
 /// A code filter matching at most this many statements has them sorted
@@ -388,9 +389,8 @@ const QUOTE_COLUMNS: &str = "d.doc_id, q.idx, d.published, d.outlet, d.title, q.
     q.speaker_entity, q.speaker_canonical, q.speaker_code, q.speaker_country,
     q.addressee_start, q.addressee_end, q.addressee, q.addressee_entity,
     q.paragraph_start, q.paragraph_end,
-    coalesce(q.version, (SELECT json_extract(j.value, '$.version')
-        FROM stage_sets s, json_each(s.stages) j
-        WHERE s.id = d.stage_set AND json_extract(j.value, '$.stage') = 'quote')),
+    coalesce(q.version, (SELECT v.version FROM stage_versions v
+        WHERE v.stage_set = d.stage_set AND v.stage = 'quote')),
     q.parts,
     q.clause_start, q.clause_end,
     coalesce(q.clause, CAST(substr(CAST(d.text AS BLOB), q.clause_start + 1,
@@ -460,9 +460,8 @@ const ENTITY_COLUMNS: &str = "d.doc_id, e.idx, d.published, d.title, e.canonical
     e.kind, e.country, e.actor_code, e.code_layer, e.code_entry, e.role, e.affiliation,
     (SELECT a.canonical FROM entities a WHERE a.doc = e.doc AND a.idx = e.affiliation),
     e.n_mentions,
-    coalesce(e.version, (SELECT json_extract(j.value, '$.version')
-        FROM stage_sets s, json_each(s.stages) j
-        WHERE s.id = d.stage_set AND json_extract(j.value, '$.stage') = 'actors'))";
+    coalesce(e.version, (SELECT v.version FROM stage_versions v
+        WHERE v.stage_set = d.stage_set AND v.stage = 'actors'))";
 
 fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityOut> {
     let layer: Option<String> = r.get(9)?;
@@ -500,15 +499,6 @@ fn mention_out(at: &DocOffsets<'_>, m: &MentionSpan) -> MentionOut {
 }
 
 impl Store {
-    /// The row id of a document, by its id.
-    fn doc_row_id(&self, doc_id: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM documents WHERE doc_id = ?1")?
-            .query_row([doc_id], |r| r.get(0))
-            .optional()?)
-    }
-
     /// A document's text, source base and source map, by row id.
     pub(crate) fn doc_text(&self, id: i64) -> Result<(String, u64, Option<Vec<u8>>)> {
         Ok(self
@@ -529,16 +519,7 @@ impl Store {
         let mut w = Where::default();
         let searching = match nonempty(&f.search) {
             Some(s) => {
-                let search = parse_search(s)?;
-                w.push("quotes_fts MATCH ?", [Value::Text(search.fts())]);
-                if search.needs_check() {
-                    w.push(
-                        "newsgraph_search(?, coalesce(q.text, (SELECT CAST(substr(CAST(x.text AS BLOB),
-                             q.start + 1, q.\"end\" - q.start) AS TEXT)
-                             FROM documents x WHERE x.id = q.doc)))",
-                        [Value::Text(s.to_string())],
-                    );
-                }
+                w.push("quotes_fts MATCH ?", [search_value(s)?]);
                 true
             }
             None => false,
@@ -673,20 +654,10 @@ impl Store {
     fn entity_where(&self, f: &EntityFilter) -> Result<Where> {
         let mut w = Where::default();
         if let Some(s) = nonempty(&f.search) {
-            let search = parse_search(s)?;
-            if search.needs_check() {
-                w.push(
-                    "d.id IN (SELECT x.id FROM documents_fts JOIN documents x
-                         ON x.id = documents_fts.rowid
-                         WHERE documents_fts MATCH ? AND newsgraph_search(?, x.title, x.text))",
-                    [Value::Text(search.fts()), Value::Text(s.to_string())],
-                );
-            } else {
-                w.push(
-                    "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
-                    [Value::Text(search.fts())],
-                );
-            }
+            w.push(
+                "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",
+                [search_value(s)?],
+            );
         }
         if let Some(s) = nonempty(&f.name) {
             let v = Value::Text(s.to_string());
@@ -947,8 +918,14 @@ impl Store {
         }))
     }
 
-    /// The entities (with mentions) and quotes of one stored document.
-    pub(crate) fn document_records(&self, doc_id: &str) -> Result<(Vec<EntityOut>, Vec<QuoteOut>)> {
+    /// The entities (with `mentions`, from the document's spans blob) and
+    /// quotes of one stored document.
+    pub(crate) fn document_records(
+        &self,
+        doc_id: &str,
+        mentions: &[MentionSpan],
+        at: &DocOffsets<'_>,
+    ) -> Result<(Vec<EntityOut>, Vec<QuoteOut>)> {
         let mut entities = self
             .conn
             .prepare_cached(&format!(
@@ -957,22 +934,12 @@ impl Store {
             ))?
             .query_map([doc_id], entity_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let id = if entities.is_empty() {
-            None
-        } else {
-            self.doc_row_id(doc_id)?
-        };
-        if let Some(id) = id {
-            let (text, base, map) = self.doc_text(id)?;
-            let at = DocOffsets::new(&text, base, map.as_deref(), doc_id)?;
-            for e in &mut entities {
-                e.mentions = Some(Vec::new());
-            }
-            for m in self.doc_spans(id, doc_id)?.mentions {
-                if let Some(Some(v)) = entities.get_mut(m.entity as usize).map(|e| &mut e.mentions)
-                {
-                    v.push(mention_out(&at, &m));
-                }
+        for e in &mut entities {
+            e.mentions = Some(Vec::new());
+        }
+        for m in mentions {
+            if let Some(Some(v)) = entities.get_mut(m.entity as usize).map(|e| &mut e.mentions) {
+                v.push(mention_out(at, m));
             }
         }
         let quotes = self

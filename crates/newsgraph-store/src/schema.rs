@@ -360,8 +360,29 @@ ALTER TABLE quotes ADD COLUMN clause TEXT;
     },
     Migration {
         version: 7,
-        name: "a smaller store: record versions from the stage set, full-text indexes without positions, quote words from the document, paragraphs, sentences and mentions as one blob per document",
+        name: "a smaller store: record versions from the stage set, quote words from the document, paragraphs, sentences and mentions as one blob per document",
         sql: r#"
+-- Each stage set's versions by stage, for readers to look one up by index
+-- (kept by a trigger).
+CREATE TABLE stage_versions (
+    stage_set       INTEGER NOT NULL REFERENCES stage_sets(id),
+    stage           TEXT NOT NULL,
+    version         TEXT NOT NULL,
+    PRIMARY KEY (stage_set, stage)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO stage_versions (stage_set, stage, version)
+    SELECT s.id, json_extract(j.value, '$.stage'), json_extract(j.value, '$.version')
+    FROM stage_sets s, json_each(s.stages) j
+    WHERE json_extract(j.value, '$.stage') IS NOT NULL
+        AND json_extract(j.value, '$.version') IS NOT NULL;
+CREATE TRIGGER stage_sets_versions AFTER INSERT ON stage_sets BEGIN
+    INSERT OR IGNORE INTO stage_versions (stage_set, stage, version)
+        SELECT new.id, json_extract(j.value, '$.stage'), json_extract(j.value, '$.version')
+        FROM json_each(new.stages) j
+        WHERE json_extract(j.value, '$.stage') IS NOT NULL
+            AND json_extract(j.value, '$.version') IS NOT NULL;
+END;
+
 -- An entity's or quote's `version` is NULL when it is the version of the
 -- stage (`actors`, `quote`) in its document's stage set, which it nearly
 -- always is: the string was most of an entity row. Readers take
@@ -370,55 +391,28 @@ ALTER TABLE entities RENAME COLUMN version TO version_written;
 ALTER TABLE entities ADD COLUMN version TEXT;
 UPDATE entities SET version = version_written
     WHERE version_written IS NOT (
-        SELECT json_extract(j.value, '$.version')
-        FROM documents d JOIN stage_sets s ON s.id = d.stage_set, json_each(s.stages) j
-        WHERE d.id = entities.doc AND json_extract(j.value, '$.stage') = 'actors');
+        SELECT v.version FROM documents d
+            JOIN stage_versions v ON v.stage_set = d.stage_set AND v.stage = 'actors'
+        WHERE d.id = entities.doc);
 ALTER TABLE entities DROP COLUMN version_written;
 ALTER TABLE quotes RENAME COLUMN version TO version_written;
 ALTER TABLE quotes ADD COLUMN version TEXT;
 UPDATE quotes SET version = version_written
     WHERE version_written IS NOT (
-        SELECT json_extract(j.value, '$.version')
-        FROM documents d JOIN stage_sets s ON s.id = d.stage_set, json_each(s.stages) j
-        WHERE d.id = quotes.doc AND json_extract(j.value, '$.stage') = 'quote');
+        SELECT v.version FROM documents d
+            JOIN stage_versions v ON v.stage_set = d.stage_set AND v.stage = 'quote'
+        WHERE d.id = quotes.doc);
 ALTER TABLE quotes DROP COLUMN version_written;
 
 -- Most entities have no actor code: index only those that do.
 DROP INDEX entities_code;
 CREATE INDEX entities_code ON entities(actor_code) WHERE actor_code IS NOT NULL;
 
--- Full-text indexes without token positions (`detail=none`) are about a
--- quarter of the size. Phrases are still exact: the query layer matches
--- their words here and checks that they are adjacent with the
--- `newsgraph_phrases` SQL function (see query.rs).
-DROP TRIGGER documents_fts_insert;
-DROP TRIGGER documents_fts_delete;
-DROP TRIGGER documents_fts_update;
-DROP TABLE documents_fts;
-CREATE VIRTUAL TABLE documents_fts USING fts5(
-    title, text,
-    content = 'documents', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2',
-    detail = none
-);
-CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
-    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
-CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
-    INSERT INTO documents_fts(documents_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
-END;
-CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
-    INSERT INTO documents_fts(documents_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
-    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
-INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
-
 -- A quote's words are the document's bytes at its span: `text` is kept
 -- only where it is not that (the pieces of an interrupted quote joined by
 -- ` … `), `clause` never. The quote index is then contentless (it is given
--- the words when a quote is written, and forgets a quote by its id).
+-- the words when a quote is written, and forgets a quote by its id; it
+-- keeps positions, for phrases and ranking).
 DROP TRIGGER quotes_fts_insert;
 DROP TRIGGER quotes_fts_delete;
 DROP TRIGGER quotes_fts_update;
@@ -426,8 +420,7 @@ DROP TABLE quotes_fts;
 CREATE VIRTUAL TABLE quotes_fts USING fts5(
     text,
     content = '', contentless_delete = 1,
-    tokenize = 'unicode61 remove_diacritics 2',
-    detail = none
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 INSERT INTO quotes_fts(rowid, text) SELECT id, text FROM quotes;
 ALTER TABLE quotes RENAME COLUMN text TO text_written;
