@@ -62,6 +62,17 @@ pub enum IngestError {
     Format { path: String, reason: String },
     #[error("bad glob {pattern:?}: {reason}")]
     Glob { pattern: String, reason: String },
+    /// Reported by the pipeline: a stage failed on one document (a bug in
+    /// that stage, caught so that the rest of the batch goes on).
+    #[error(
+        "{path}: document {index}: the {stage} stage failed ({reason}); the document was skipped"
+    )]
+    Stage {
+        path: String,
+        index: u32,
+        stage: String,
+        reason: String,
+    },
 }
 
 impl IngestError {

@@ -44,6 +44,42 @@ impl Outcome {
     }
 }
 
+/// A stage that panicked on a document (see [`Pipeline::try_annotate`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StageFailure {
+    pub stage: &'static str,
+    /// The panic's message (first line) and where it happened.
+    pub reason: String,
+}
+
+thread_local! {
+    /// Set while a stage runs under [`Pipeline::try_annotate`]: its panics
+    /// are reported as one-line errors, not printed by the panic hook.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Where the last quiet panic happened (` at file:line`).
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Wraps the process's panic hook once: panics of stages run by
+/// [`Pipeline::try_annotate`] only record where they happened; every
+/// other panic is printed as before.
+fn install_quiet_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if QUIET.with(|q| q.get()) {
+                let at = info
+                    .location()
+                    .map(|l| format!(" at {}:{}", l.file(), l.line()));
+                LAST_PANIC.with(|l| *l.borrow_mut() = at);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Builds a [`Pipeline`].
 #[derive(Default)]
 pub struct PipelineBuilder {
@@ -208,6 +244,41 @@ impl Pipeline {
         }
     }
 
+    /// Runs every stage over one document, like [`annotate`](Self::annotate),
+    /// but a stage that panics does not take the caller down: the error
+    /// names the stage, and the document is left as that stage left it
+    /// (callers drop it).
+    pub fn try_annotate(&self, doc: &mut Document) -> Result<(), StageFailure> {
+        install_quiet_hook();
+        if !doc.stages.iter().any(|s| s.stage == "ingest") {
+            doc.stages.insert(
+                0,
+                StageStamp {
+                    stage: "ingest".into(),
+                    version: INGEST_VERSION.into(),
+                },
+            );
+        }
+        for a in &self.annotators {
+            QUIET.with(|q| q.set(true));
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.run(doc)));
+            QUIET.with(|q| q.set(false));
+            if let Err(payload) = result {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic".into());
+                let at = LAST_PANIC.with(|l| l.take()).unwrap_or_default();
+                return Err(StageFailure {
+                    stage: a.name(),
+                    reason: format!("{}{at}", message.lines().next().unwrap_or("")),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Reads and processes one input.
     pub fn process_input(&self, input: &Input) -> Outcome {
         let records = self.reader.read_records(input);
@@ -221,8 +292,26 @@ impl Pipeline {
                 Err(e) => errors.push(e),
             }
         }
+        let failures: Vec<Option<StageFailure>> = docs
+            .par_iter_mut()
+            .map(|d| self.try_annotate(d).err())
+            .collect();
+        if failures.iter().any(Option::is_some) {
+            let mut failures = failures.into_iter();
+            docs.retain(|d| match failures.next().flatten() {
+                None => true,
+                Some(f) => {
+                    errors.push(IngestError::Stage {
+                        path: d.meta.source.path.clone(),
+                        index: d.meta.source.index,
+                        stage: f.stage.to_string(),
+                        reason: f.reason,
+                    });
+                    false
+                }
+            });
+        }
         let bytes = docs.iter().map(|d| d.raw.len() as u64).sum();
-        docs.par_iter_mut().for_each(|d| self.annotate(d));
         Outcome {
             label: input.label(),
             bytes,
