@@ -257,14 +257,15 @@ pub(crate) fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
     }
     cands.sort_by_key(|(q, p)| (*p, std::cmp::Reverse(q.content.len()), q.content.start));
     let mut kept: Vec<(Quote, u8)> = Vec::new();
-    // Kept candidates by content start, so that a clash is looked for only
-    // among those that can overlap (linear on documents with thousands of
-    // quotes, not quadratic).
-    let mut by_start: BTreeSet<(u32, usize)> = BTreeSet::new();
+    // Kept candidates by content start, one set per length class (class `k`
+    // holds lengths below 2^k), so that a clash is looked for only among
+    // those that can reach the candidate: linear on documents with
+    // thousands of quotes, and one very long quote does not make every
+    // later look-up scan all the short ones before it.
+    let mut by_class: Vec<BTreeSet<(u32, usize)>> = vec![BTreeSet::new(); 33];
     // Kept candidates by cue: one cue does not report a speaker's own name
     // as another reading's content (`…, claimed Mr Brown.` read both ways).
     let mut by_cue: HashMap<Span, Vec<usize>> = HashMap::new();
-    let mut longest = 0u32;
     for (q, p) in cands {
         let cue_clash = q
             .cue
@@ -273,9 +274,15 @@ pub(crate) fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
         if cue_clash {
             continue;
         }
-        let from = q.content.start.saturating_sub(longest);
-        let clash = by_start
-            .range((from, 0)..(q.content.end, 0))
+        let clash = by_class
+            .iter()
+            .enumerate()
+            .filter(|(_, set)| !set.is_empty())
+            .flat_map(|(class, set)| {
+                let reach = u32::try_from((1u64 << class) - 1).unwrap_or(u32::MAX);
+                let from = q.content.start.saturating_sub(reach);
+                set.range((from, 0)..(q.content.end, 0))
+            })
             .map(|&(_, i)| &kept[i])
             .any(|(k, kp)| {
                 if nests(&q, p, k) {
@@ -287,8 +294,9 @@ pub(crate) fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
                     && (*kp <= PRIORITY_MARKS || inter * 2 >= q.content.len().min(k.content.len()))
             });
         if !clash {
-            longest = longest.max(q.content.end - q.content.start);
-            by_start.insert((q.content.start, kept.len()));
+            let len = q.content.end.saturating_sub(q.content.start);
+            let class = (u32::BITS - len.leading_zeros()) as usize;
+            by_class[class].insert((q.content.start, kept.len()));
             if let Some(c) = q.cue {
                 by_cue.entry(c).or_default().push(kept.len());
             }
