@@ -60,6 +60,19 @@ thread_local! {
     static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Stamps the ingest stage first on a document that lacks it.
+fn stamp_ingest(doc: &mut Document) {
+    if !doc.stages.iter().any(|s| s.stage == "ingest") {
+        doc.stages.insert(
+            0,
+            StageStamp {
+                stage: "ingest".into(),
+                version: INGEST_VERSION.into(),
+            },
+        );
+    }
+}
+
 /// Wraps the process's panic hook once: panics of stages run by
 /// [`Pipeline::try_annotate`] only record where they happened; every
 /// other panic is printed as before.
@@ -230,15 +243,7 @@ impl Pipeline {
 
     /// Runs every stage over one document.
     pub fn annotate(&self, doc: &mut Document) {
-        if !doc.stages.iter().any(|s| s.stage == "ingest") {
-            doc.stages.insert(
-                0,
-                StageStamp {
-                    stage: "ingest".into(),
-                    version: INGEST_VERSION.into(),
-                },
-            );
-        }
+        stamp_ingest(doc);
         for a in &self.annotators {
             a.run(doc);
         }
@@ -250,15 +255,7 @@ impl Pipeline {
     /// (callers drop it).
     pub fn try_annotate(&self, doc: &mut Document) -> Result<(), StageFailure> {
         install_quiet_hook();
-        if !doc.stages.iter().any(|s| s.stage == "ingest") {
-            doc.stages.insert(
-                0,
-                StageStamp {
-                    stage: "ingest".into(),
-                    version: INGEST_VERSION.into(),
-                },
-            );
-        }
+        stamp_ingest(doc);
         for a in &self.annotators {
             QUIET.with(|q| q.set(true));
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.run(doc)));

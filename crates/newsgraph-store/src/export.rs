@@ -16,9 +16,8 @@
 //! strings, flags as BOOLEAN, `published` as DATE; CSV holds the same
 //! columns as text, empty for null.
 
-use crate::codec::DocSpans;
 use crate::parquet_sink::ParquetSink;
-use crate::query::{expand_tokens, DocOffsets};
+use crate::query::{decode_spans, expand_tokens, DocOffsets};
 use crate::{Result, Store, StoreError};
 use rusqlite::types::ValueRef;
 use serde_json::Value;
@@ -218,7 +217,8 @@ impl TableWriter {
         }
     }
 
-    fn finish(self) -> Result<u64> {
+    /// Flushes the file and says what was written.
+    fn finish(self, table: &'static str) -> Result<TableExport> {
         match self.sink {
             Sink::Jsonl(mut out) => out.flush().map_err(|e| io_err(&self.path, e))?,
             Sink::Csv(mut w) => w.flush().map_err(|e| io_err(&self.path, e))?,
@@ -227,7 +227,11 @@ impl TableWriter {
                 .and_then(|mut out| out.flush().map_err(|e| e.to_string()))
                 .map_err(|e| io_err(&self.path, e))?,
         }
-        Ok(self.rows)
+        Ok(TableExport {
+            table,
+            path: self.path,
+            rows: self.rows,
+        })
     }
 }
 
@@ -260,9 +264,7 @@ impl Store {
                 }
                 w.row(&vals)?;
             }
-            let path = w.path.clone();
-            let rows = w.finish()?;
-            done.push(TableExport { table, path, rows });
+            done.push(w.finish(table)?);
         }
         done.extend(self.export_spans(dir, format)?);
         done.push(self.export_tokens(dir, format)?);
@@ -332,9 +334,7 @@ impl Store {
                 .get::<_, Option<String>>(6)?
                 .map_or(Value::Null, Value::from);
             let data: Vec<u8> = r.get(7)?;
-            let spans = DocSpans::decode(&data).ok_or_else(|| {
-                StoreError::Corrupt(format!("paragraphs, sentences and mentions of {doc_id}"))
-            })?;
+            let spans = decode_spans(&data, &doc_id)?;
             let doc = Value::from(doc_id.as_str());
             let offsets = |s: newsgraph_core::Span| {
                 let o = at.of(s);
@@ -401,9 +401,7 @@ impl Store {
             ("sentences", sentences),
             ("mentions", mentions),
         ] {
-            let path = w.path.clone();
-            let rows = w.finish()?;
-            done.push(TableExport { table, path, rows });
+            done.push(w.finish(table)?);
         }
         Ok(done)
     }
@@ -447,12 +445,6 @@ impl Store {
                 ])?;
             }
         }
-        let path = w.path.clone();
-        let rows = w.finish()?;
-        Ok(TableExport {
-            table: "tokens",
-            path,
-            rows,
-        })
+        w.finish("tokens")
     }
 }

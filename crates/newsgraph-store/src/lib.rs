@@ -38,7 +38,7 @@ mod write;
 
 pub use prepare::{
     entity_type_name, mention_kind_name, normalise, quote_key, quote_kind_name, stages_json,
-    MentionRow, Offsets, PreparedDoc, QuoteRow, SentenceRow,
+    Offsets, PreparedDoc, QuoteRow,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::{InputFile, InputItem, RunCounts, RunInfo, WriteStats};

@@ -18,21 +18,19 @@ pub struct Offsets {
     pub source_end: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SentenceRow {
-    pub offsets: Offsets,
-    pub paragraph: u32,
-    pub tokens: (u32, u32),
-}
-
-/// One mention, ready to be written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MentionRow {
-    pub entity: u32,
-    pub idx: u32,
-    pub kind: &'static str,
-    pub offsets: Offsets,
-    pub text: String,
+impl Offsets {
+    /// The offsets of `s` in `doc` (`chars` indexes `doc.text`).
+    pub(crate) fn of(doc: &Document, chars: &CharIndex<'_>, s: Span) -> Offsets {
+        let (source_start, source_end) = doc.source_span(s);
+        Offsets {
+            start: s.start,
+            end: s.end,
+            char_start: chars.char_of(s.start as usize) as u64,
+            char_end: chars.char_of(s.end as usize) as u64,
+            source_start,
+            source_end,
+        }
+    }
 }
 
 /// One quote, ready to be written (the entity fields are copied from the
@@ -69,12 +67,9 @@ pub struct PreparedDoc {
     pub diagnostics: Option<String>,
     pub chars: u64,
     pub source_map: Option<Vec<u8>>,
-    pub paragraphs: Vec<Offsets>,
-    pub sentences: Vec<SentenceRow>,
     pub tokens: Vec<u8>,
     pub shingles: Vec<u64>,
     pub band_keys: Vec<i64>,
-    pub mentions: Vec<MentionRow>,
     pub quotes: Vec<QuoteRow>,
     /// Paragraphs, sentences and mentions as one blob (schema 7 on).
     pub spans: Vec<u8>,
@@ -150,46 +145,13 @@ impl PreparedDoc {
     pub fn new(mut doc: Document) -> PreparedDoc {
         doc.raw = Vec::new();
         let ci = CharIndex::new(&doc.text);
-        let offsets = |s: Span| {
-            let (source_start, source_end) = doc.source_span(s);
-            Offsets {
-                start: s.start,
-                end: s.end,
-                char_start: ci.char_of(s.start as usize) as u64,
-                char_end: ci.char_of(s.end as usize) as u64,
-                source_start,
-                source_end,
-            }
-        };
-        let paragraphs = doc.paragraphs.iter().map(|p| offsets(p.span)).collect();
-        let sentences = doc
-            .sentences
-            .iter()
-            .map(|s| SentenceRow {
-                offsets: offsets(s.span),
-                paragraph: s.paragraph,
-                tokens: s.tokens,
-            })
-            .collect();
+        let offsets = |s: Span| Offsets::of(&doc, &ci, s);
         let text = |s: Span| {
             doc.text
                 .get(s.start as usize..s.end as usize)
                 .unwrap_or("")
                 .to_string()
         };
-        let mentions = doc
-            .entities
-            .iter()
-            .enumerate()
-            .flat_map(|(e, ent)| ent.mentions.iter().enumerate().map(move |(i, m)| (e, i, m)))
-            .map(|(e, i, m)| MentionRow {
-                entity: e as u32,
-                idx: i as u32,
-                kind: mention_kind_name(m.kind),
-                offsets: offsets(m.span),
-                text: text(m.span),
-            })
-            .collect();
         let quotes = doc
             .quotes
             .iter()
@@ -272,12 +234,9 @@ impl PreparedDoc {
                 .then(|| serde_json::to_string(&doc.diagnostics).unwrap_or_default()),
             chars,
             source_map: codec::encode_source_map(&doc.source_map),
-            paragraphs,
-            sentences,
             tokens: codec::encode_tokens(&doc.tokens),
             shingles,
             band_keys,
-            mentions,
             quotes,
             spans,
             doc,

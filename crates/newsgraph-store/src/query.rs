@@ -500,12 +500,7 @@ impl Store {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let data: Vec<u8> = r.get(1)?;
-            let spans = DocSpans::decode(&data).ok_or_else(|| {
-                StoreError::Corrupt(format!(
-                    "paragraphs, sentences and mentions of {}",
-                    r.get::<_, String>(0).unwrap_or_default()
-                ))
-            })?;
+            let spans = decode_spans(&data, &r.get::<_, String>(0)?)?;
             c.paragraphs += spans.paragraphs.len() as u64;
             c.sentences += spans.sentences.len() as u64;
             c.mentions += spans.mentions.len() as u64;
@@ -523,9 +518,7 @@ impl Store {
             .optional()?;
         match blob {
             None => Ok(DocSpans::default()),
-            Some(b) => DocSpans::decode(&b).ok_or_else(|| {
-                StoreError::Corrupt(format!("paragraphs, sentences and mentions of {doc_id}"))
-            }),
+            Some(b) => decode_spans(&b, doc_id),
         }
     }
 
@@ -626,6 +619,13 @@ pub struct TokenOut {
 }
 
 /// Expands a stored token blob into tokens with text and all offsets.
+/// Decodes the spans blob of the document `doc_id`.
+pub(crate) fn decode_spans(data: &[u8], doc_id: &str) -> Result<DocSpans> {
+    DocSpans::decode(data).ok_or_else(|| {
+        StoreError::Corrupt(format!("paragraphs, sentences and mentions of {doc_id}"))
+    })
+}
+
 /// Records stored in the spans blobs (see [`Store::count_spans`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SpanCounts {

@@ -510,6 +510,8 @@ fn spans_to_blobs(tx: &Transaction<'_>) -> Result<()> {
                     Ok(MentionSpan {
                         entity: r.get(0)?,
                         idx: r.get(1)?,
+                        // Every stored kind was written by `mention_kind_name`,
+                        // whose names the codec knows.
                         kind: crate::codec::mention_kind(&kind).unwrap_or("name"),
                         span: Span {
                             start: r.get(3)?,

@@ -1,7 +1,7 @@
 //! Writing: runs, and batches of inputs in one transaction each.
 
-use crate::{dedup, now_rfc3339, stages_json, PreparedDoc, Result, Store};
-use newsgraph_core::StageStamp;
+use crate::{dedup, now_rfc3339, stages_json, Offsets, PreparedDoc, Result, Store};
+use newsgraph_core::{CharIndex, Span, StageStamp};
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::{BTreeSet, HashMap};
 
@@ -307,7 +307,7 @@ fn write_doc(
         tx.prepare_cached("INSERT INTO doc_spans (doc, data) VALUES (?1, ?2)")?
             .execute(params![id, p.spans])?;
     } else {
-        write_span_rows(tx, id, p)?;
+        write_span_rows(tx, id, p, version)?;
     }
     tx.prepare_cached("INSERT INTO doc_tokens (doc, n, data) VALUES (?1, ?2, ?3)")?
         .execute(params![id, d.tokens.len() as i64, p.tokens])?;
@@ -317,13 +317,20 @@ fn write_doc(
     Ok(())
 }
 
-/// Paragraphs and sentences as rows, the layout before schema 7.
-fn write_span_rows(tx: &Transaction<'_>, id: i64, p: &PreparedDoc) -> Result<()> {
+/// Paragraphs, sentences and (schema 3 on) mentions as rows, the layout
+/// before schema 7. Only writers opened at an older version (tests of the
+/// migrations) take this path, so the offsets are computed here rather
+/// than by every [`PreparedDoc`].
+fn write_span_rows(tx: &Transaction<'_>, id: i64, p: &PreparedDoc, version: u32) -> Result<()> {
+    let d = &p.doc;
+    let chars = CharIndex::new(&d.text);
+    let offsets = |s: Span| Offsets::of(d, &chars, s);
     let mut para = tx.prepare_cached(
         "INSERT INTO paragraphs (doc, idx, start, \"end\", char_start, char_end, source_start, source_end)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    for (i, o) in p.paragraphs.iter().enumerate() {
+    for (i, paragraph) in d.paragraphs.iter().enumerate() {
+        let o = offsets(paragraph.span);
         para.execute(params![
             id,
             i as i64,
@@ -340,8 +347,8 @@ fn write_span_rows(tx: &Transaction<'_>, id: i64, p: &PreparedDoc) -> Result<()>
              source_start, source_end, token_start, token_end)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
-    for (i, s) in p.sentences.iter().enumerate() {
-        let o = &s.offsets;
+    for (i, s) in d.sentences.iter().enumerate() {
+        let o = offsets(s.span);
         sent.execute(params![
             id,
             i as i64,
@@ -355,6 +362,32 @@ fn write_span_rows(tx: &Transaction<'_>, id: i64, p: &PreparedDoc) -> Result<()>
             s.tokens.0,
             s.tokens.1
         ])?;
+    }
+    if version < 3 {
+        return Ok(());
+    }
+    let mut men = tx.prepare_cached(
+        "INSERT INTO mentions (doc, entity, idx, kind, start, \"end\", char_start, char_end,
+             source_start, source_end, text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for (e, entity) in d.entities.iter().enumerate() {
+        for (i, m) in entity.mentions.iter().enumerate() {
+            let o = offsets(m.span);
+            men.execute(params![
+                id,
+                e as i64,
+                i as i64,
+                crate::mention_kind_name(m.kind),
+                o.start,
+                o.end,
+                o.char_start as i64,
+                o.char_end as i64,
+                o.source_start as i64,
+                o.source_end as i64,
+                m.span.slice(&d.text)
+            ])?;
+        }
     }
     Ok(())
 }
@@ -401,30 +434,6 @@ fn write_entities_and_quotes(
             e.mentions.len() as i64,
             written(&e.version, "actors")
         ])?;
-    }
-    // From schema 7 on, mentions are in the document's `doc_spans` blob.
-    if version < 7 {
-        let mut men = tx.prepare_cached(
-            "INSERT INTO mentions (doc, entity, idx, kind, start, \"end\", char_start, char_end,
-                 source_start, source_end, text)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
-        for m in &p.mentions {
-            let o = &m.offsets;
-            men.execute(params![
-                id,
-                m.entity,
-                m.idx,
-                m.kind,
-                o.start,
-                o.end,
-                o.char_start as i64,
-                o.char_end as i64,
-                o.source_start as i64,
-                o.source_end as i64,
-                m.text
-            ])?;
-        }
     }
     if p.quotes.is_empty() {
         return Ok(());

@@ -27,6 +27,18 @@ fn write(store: &mut Store, docs: Vec<Document>) -> newsgraph_store::WriteStats 
         .unwrap()
 }
 
+/// How many statements a quote search finds.
+fn searched(store: &Store, search: &str) -> u64 {
+    quotes(
+        store,
+        QuoteFilter {
+            search: Some(search.into()),
+            ..Default::default()
+        },
+    )
+    .total
+}
+
 fn fresh() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("t.db")).unwrap();
@@ -407,28 +419,8 @@ fn reprocessing_replaces_entities_and_quotes_cleanly() {
     assert_eq!(store.count_spans().unwrap().mentions, 4);
     assert_eq!(store.count("quotes").unwrap(), 1);
     assert_eq!(store.integrity_check().unwrap(), "ok");
-    assert_eq!(
-        quotes(
-            &store,
-            QuoteFilter {
-                search: Some("advisers".into()),
-                ..Default::default()
-            }
-        )
-        .total,
-        0
-    );
-    assert_eq!(
-        quotes(
-            &store,
-            QuoteFilter {
-                search: Some("resistance".into()),
-                ..Default::default()
-            }
-        )
-        .total,
-        1
-    );
+    assert_eq!(searched(&store, "advisers"), 0);
+    assert_eq!(searched(&store, "resistance"), 1);
     // The quote's copied speaker code follows the new entity.
     assert_eq!(
         quotes(
@@ -614,18 +606,8 @@ fn a_version_6_file_moves_to_the_smaller_layout_with_its_records_intact() {
     assert_eq!(docs("\"prime minister\" iraqi"), 1);
     assert_eq!(docs("\"minister prime\""), 0);
     assert_eq!(docs("\"minister prime\" OR hamdani"), 1);
-    let said = |q: &str| {
-        quotes(
-            &store,
-            QuoteFilter {
-                search: Some(q.into()),
-                ..Default::default()
-            },
-        )
-        .total
-    };
-    assert_eq!(said("\"combat troops\""), 1);
-    assert_eq!(said("\"troops combat\""), 0);
+    assert_eq!(searched(&store, "\"combat troops\""), 1);
+    assert_eq!(searched(&store, "\"troops combat\""), 0);
     assert_eq!(store.integrity_check().unwrap(), "ok");
     // Re-processing replaces the quotes in the contentless index too.
     drop(store);
@@ -633,18 +615,8 @@ fn a_version_6_file_moves_to_the_smaller_layout_with_its_records_intact() {
     let mut again = militia_with_actors();
     again.stages.last_mut().unwrap().version = "actors-next".into();
     assert_eq!(write(&mut store, vec![again]).replaced, 1);
-    let total = |q: &str| {
-        quotes(
-            &store,
-            QuoteFilter {
-                search: Some(q.into()),
-                ..Default::default()
-            },
-        )
-        .total
-    };
-    assert_eq!(total("\"combat troops\""), 1);
-    assert_eq!(total("resistance OR troops"), 2);
+    assert_eq!(searched(&store, "\"combat troops\""), 1);
+    assert_eq!(searched(&store, "resistance OR troops"), 2);
     let indexed: i64 = store
         .conn()
         .query_row("SELECT count(*) FROM quotes_fts", [], |r| r.get(0))
