@@ -41,6 +41,9 @@ struct DictHit {
     category: Option<String>,
     /// The code holds over dates (office holders: people).
     dated: bool,
+    /// One of the entry's codes is a bare country code: a country or a place in it, whichever
+    /// code the date picked (`Uzbekistan` is `USRUZB` until 1991, `UZB` after).
+    place: bool,
     /// Priority of the layer that answered (higher wins across an entity's names).
     rank: usize,
 }
@@ -180,6 +183,11 @@ impl Ctx<'_> {
                         .matches
                         .iter()
                         .any(|m| m.from.is_some() || m.to.is_some()),
+                    place: found.matches.iter().any(|m| {
+                        m.entry == found.matches[0].entry
+                            && m.code.len() == 3
+                            && self.lex.country_of(m.code).is_some()
+                    }),
                 });
             }
         }
@@ -457,7 +465,7 @@ fn scan_dictionary(ctx: &Ctx<'_>, names: &mut Vec<Name>) {
                 i += 1;
                 continue;
             };
-            let ty = type_of_code(ctx, &h, toks.clone());
+            let ty = type_of_code(ctx, &h, toks.clone()).ty();
             i = toks.end;
             found.push(Name {
                 span: ctx.span(toks.clone()),
@@ -474,20 +482,57 @@ fn scan_dictionary(ctx: &Ctx<'_>, names: &mut Vec<Name>) {
     names.extend(found);
 }
 
-/// The entity type a dictionary code implies for a name.
-fn type_of_code(ctx: &Ctx<'_>, h: &DictHit, toks: Range<usize>) -> EntityType {
-    if h.dated {
-        return EntityType::Person;
-    }
-    if h.code.len() == 3 && ctx.lex.country_of(&h.code).is_some() {
+/// The entity type a dictionary entry implies for a name, and whether the dictionary says so
+/// plainly (`Implied::Sure`) or only leans that way (`Implied::Leans`).
+///
+/// A country code names a place (or, as an adjective, its people): Phoenix lists cities as
+/// aliases of their country, with codes dated by regime, so dates say nothing there. An entry
+/// with a category, an organisation word in the name (`Council`, `Front`) or an acronym is an
+/// organisation. Otherwise dated codes are offices held: a person. Undated sector codes are
+/// shared by office holders and organisations (`SYRGOV` is both `Bashar Al-Assad` and a
+/// ministry): they lean to an organisation, and the recogniser's own person/organisation call
+/// is kept.
+fn type_of_code(ctx: &Ctx<'_>, h: &DictHit, toks: Range<usize>) -> Implied {
+    if h.place || h.code.len() == 3 && ctx.lex.country_of(&h.code).is_some() {
         // `Iraqi forces`: a demonym used as an adjective.
         let last = toks.end - 1;
         if ctx.upos(last) == "ADJ" || looks_demonym(ctx, h, last) {
-            return EntityType::Norp;
+            return Implied::Sure(EntityType::Norp);
         }
-        return EntityType::Loc;
+        return Implied::Sure(EntityType::Loc);
     }
-    EntityType::Org
+    let is_org_word = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && ctx.lex.generic_org.contains(&w.to_lowercase())
+    };
+    // In the name as written or in the entry's own name (`AQI` is an alias of `Islamic State
+    // of Iraq and the Levant`).
+    let org_word =
+        toks.clone().any(|i| is_org_word(ctx.tok(i))) || h.entry.split([' ', '-']).any(is_org_word);
+    let acronym = toks.len() == 1 && ctx.all_caps(toks.start);
+    if h.category.is_some() || org_word || acronym {
+        return Implied::Sure(EntityType::Org);
+    }
+    if h.dated {
+        Implied::Sure(EntityType::Person)
+    } else {
+        Implied::Leans(EntityType::Org)
+    }
+}
+
+/// What a dictionary entry says about a name's type (see [`type_of_code`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Implied {
+    Sure(EntityType),
+    Leans(EntityType),
+}
+
+impl Implied {
+    fn ty(self) -> EntityType {
+        match self {
+            Implied::Sure(t) | Implied::Leans(t) => t,
+        }
+    }
 }
 
 fn looks_demonym(ctx: &Ctx<'_>, h: &DictHit, i: usize) -> bool {
@@ -1155,25 +1200,25 @@ fn finish(
         }
         // The dictionary entry: from the highest layer that knows any of the names (a user's
         // layer overrides ours), then the longest full name.
-        let hit = members
-            .iter()
-            .filter(|m| m.dict.is_some())
-            .max_by_key(|m| {
-                (
-                    m.dict.as_ref().map_or(0, |h| h.rank),
-                    m.kind == MentionKind::Name,
-                    m.toks.len(),
-                    std::cmp::Reverse(m.span.start),
-                )
-            })
-            .and_then(|m| m.dict.as_ref());
-        if let Some(h) = hit {
-            let implied = type_of_code(ctx, h, members[0].toks.clone());
-            ty = match (ty, implied) {
-                (EntityType::Norp, EntityType::Loc) => EntityType::Norp,
-                (_, EntityType::Norp) if ty != EntityType::Loc => EntityType::Norp,
-                (_, EntityType::Norp) => EntityType::Loc,
-                (_, implied) => implied,
+        let hit_by = members.iter().filter(|m| m.dict.is_some()).max_by_key(|m| {
+            (
+                m.dict.as_ref().map_or(0, |h| h.rank),
+                m.kind == MentionKind::Name,
+                m.toks.len(),
+                std::cmp::Reverse(m.span.start),
+            )
+        });
+        let hit = hit_by.and_then(|m| m.dict.as_ref());
+        if let (Some(h), Some(by)) = (hit, hit_by) {
+            ty = match (ty, type_of_code(ctx, h, by.toks.clone())) {
+                (EntityType::Norp, Implied::Sure(EntityType::Loc)) => EntityType::Norp,
+                (_, Implied::Sure(EntityType::Norp)) if ty != EntityType::Loc => EntityType::Norp,
+                (_, Implied::Sure(EntityType::Norp)) => EntityType::Loc,
+                (EntityType::Person | EntityType::Org, Implied::Leans(_)) => ty,
+                // A place the text uses as an organisation (`Chicago` the team, `Iraq` the
+                // state acting): the recogniser read the context, the dictionary did not.
+                (EntityType::Org, Implied::Sure(EntityType::Loc)) => ty,
+                (_, implied) => implied.ty(),
             };
         }
         // Canonical: the longest full name; a person's without honorifics; the dictionary's

@@ -388,3 +388,71 @@ fn a_seat_of_government_is_the_government() {
     assert_eq!(no10.entity_type, EntityType::Org);
     assert_eq!(no10.actor_code.as_deref(), Some("GBRGOV"));
 }
+
+/// Phoenix lists cities as aliases of their country with codes dated by regime; the dates make
+/// no person of `Mosul` when the recogniser misreads it as one.
+#[test]
+fn a_city_whose_country_codes_are_dated_is_a_place() {
+    let doc = run(
+        "Gunmen attacked Mosul on Monday.",
+        &[("Mosul", EntityType::Person)],
+        false,
+    );
+    let mosul = coded(&doc, "IRQ");
+    assert_eq!(mosul.entity_type, EntityType::Loc);
+}
+
+/// An undated sector code (`SYRGOV`) is shared by office holders and ministries: it does not
+/// turn a recognised person into an organisation.
+#[test]
+fn an_office_holder_coded_without_dates_stays_a_person() {
+    let doc = run(
+        "Assad said the talks would go on.",
+        &[("Assad", EntityType::Person)],
+        false,
+    );
+    let assad = coded(&doc, "SYRGOV");
+    assert_eq!(assad.entity_type, EntityType::Person);
+}
+
+/// An acronym, or an entry whose name has an organisation word, is an organisation even when
+/// its codes are dated like an office holder's.
+#[test]
+fn a_dated_entry_named_like_an_organisation_is_one() {
+    let doc = run(
+        "Fighters of AQI fled. The Syrian National Coalition said nothing.",
+        &[
+            ("AQI", EntityType::Person),
+            ("Syrian National Coalition", EntityType::Person),
+        ],
+        false,
+    );
+    assert_eq!(coded(&doc, "IMGMUSISI").entity_type, EntityType::Org);
+    assert_eq!(coded(&doc, "SYROPP").entity_type, EntityType::Org);
+}
+
+/// A place the text uses as an organisation (a team named after its city) keeps the
+/// recogniser's reading; the dictionary still gives the code.
+#[test]
+fn a_place_read_as_an_organisation_stays_one() {
+    let doc = run(
+        "Chicago beat the home side 5-3 on Sunday.",
+        &[("Chicago", EntityType::Org)],
+        false,
+    );
+    let chicago = entity(&doc, "Chicago");
+    assert_eq!(chicago.entity_type, EntityType::Org);
+    assert_eq!(chicago.actor_code.as_deref(), Some("USA"));
+}
+
+/// Dated codes are offices held: the entry is a person even when the recogniser read an
+/// organisation.
+#[test]
+fn an_office_holder_with_dated_codes_is_a_person() {
+    let doc = run(
+        "Liam Fox said the review would go ahead.",
+        &[("Liam Fox", EntityType::Org)],
+        false,
+    );
+    assert_eq!(entity(&doc, "Liam Fox").entity_type, EntityType::Person);
+}

@@ -183,6 +183,11 @@ impl Dictionary {
                 });
             }
         }
+        // Without a date every code holds; the ones still current come first, so that an
+        // undated article gets `UZB` for Uzbekistan, not the Soviet-era `USRUZB`.
+        if date.is_none() {
+            out.matches.sort_by_key(|m| m.to.is_some());
+        }
         out.shadowed.reverse();
         out.out_of_date = out.matches.is_empty();
         out
@@ -324,7 +329,8 @@ code = "FRDOPP"
         assert_eq!(codes(Date::new(1933, 12, 31)), (vec!["FRDGOV"], false));
         assert_eq!(codes(Date::new(1950, 1, 1)), (vec!["FRDELI"], false));
         assert_eq!(codes(Date::new(1920, 1, 1)), (vec![], true));
-        assert_eq!(codes(None).0, vec!["FRDGOV", "FRDELI"]);
+        // Without a date, the code still held comes first.
+        assert_eq!(codes(None).0, vec!["FRDELI", "FRDGOV"]);
         let m = &d.lookup("Rufus T. Firefly", Date::new(1933, 6, 1)).matches[0];
         assert_eq!(m.src, Some("Fixture.actors.txt:7"));
         assert_eq!(

@@ -26,7 +26,7 @@
 //!   where it ends, and names outside every annotated mention are not scored.
 
 use newsgraph_core::{
-    Annotator, Document, EntityType, Paragraph, Sentence, Span, Token, TokenKind,
+    Annotator, Document, EntityType, MentionKind, Paragraph, Sentence, Span, Token, TokenKind,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -834,6 +834,67 @@ pub fn system_type(t: EntityType, format: NerFormat) -> Option<&'static str> {
     format.types().contains(&c).then_some(c)
 }
 
+/// What is scored: the NER stage's names, or the entities users get.
+pub enum Recogniser<'a> {
+    /// The names the NER stage tags, with the types it gives them.
+    Ner(&'a newsgraph_ner::Ner),
+    /// Every named mention (full names, short forms, acronyms, aliases, demonyms and capitals;
+    /// not descriptions or pronouns) of the entities that `stages` build, with its entity's
+    /// type: the chains' majority and what the actor dictionaries imply. `stages` run in order
+    /// after segmentation (tagger, parser, NER, actors).
+    Entities(&'a [Box<dyn Annotator>]),
+}
+
+impl std::fmt::Debug for Recogniser<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.version())
+    }
+}
+
+impl Recogniser<'_> {
+    /// Spans and types of the recognised names in `doc` (annotating it as needed).
+    pub fn names(&self, doc: &mut Document) -> Vec<(Span, EntityType)> {
+        match self {
+            Recogniser::Ner(ner) => ner
+                .names(doc)
+                .into_iter()
+                .map(|n| (n.span, n.entity_type))
+                .collect(),
+            Recogniser::Entities(stages) => {
+                for s in stages.iter() {
+                    s.run(doc);
+                }
+                let mut out: Vec<(Span, EntityType)> = doc
+                    .entities
+                    .iter()
+                    .flat_map(|e| {
+                        e.mentions
+                            .iter()
+                            .filter(|m| {
+                                !matches!(m.kind, MentionKind::Description | MentionKind::Pronoun)
+                            })
+                            .map(|m| (m.span, e.entity_type))
+                    })
+                    .collect();
+                out.sort_by_key(|(s, _)| *s);
+                out
+            }
+        }
+    }
+
+    /// The version stamp of what is scored.
+    pub fn version(&self) -> String {
+        match self {
+            Recogniser::Ner(ner) => format!("ner {}", ner.version()),
+            Recogniser::Entities(stages) => stages
+                .iter()
+                .map(|s| format!("{} {}", s.name(), s.version()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
 /// Scores gold documents of one format with a recogniser. Documents that
 /// are not tokenised go through `segmenter` first. Matching is exact (span
 /// and type), except for MEANTIME, whose extents include pre-modifiers and
@@ -845,7 +906,7 @@ pub fn score(
     golds: &[GoldDoc],
     format: NerFormat,
     segmenter: &dyn Annotator,
-    ner: &newsgraph_ner::Ner,
+    system: &Recogniser<'_>,
     mut errors: Option<&mut Vec<String>>,
 ) -> NerScores {
     let types = format.types();
@@ -869,12 +930,10 @@ pub fn score(
                 .as_ref()
                 .is_none_or(|r| r.iter().any(|s| s.start <= a && b <= s.end))
         };
-        let sys: BTreeSet<(u32, u32, &str)> = ner
-            .names(&doc)
+        let sys: BTreeSet<(u32, u32, &str)> = system
+            .names(&mut doc)
             .into_iter()
-            .filter_map(|n| {
-                system_type(n.entity_type, format).map(|t| (n.span.start, n.span.end, t))
-            })
+            .filter_map(|(span, ty)| system_type(ty, format).map(|t| (span.start, span.end, t)))
             .filter(|&(a, b, _)| inside(a, b))
             .collect();
         for (_, _, t) in &gold {
@@ -1046,7 +1105,7 @@ pub fn collect_inputs(
 pub fn evaluate(
     inputs: &[NerInput],
     segmenter: &dyn Annotator,
-    ner: &newsgraph_ner::Ner,
+    system: &Recogniser<'_>,
     mut errors: Option<&mut Vec<String>>,
 ) -> Result<NerReport, NerEvalError> {
     let started = std::time::Instant::now();
@@ -1068,7 +1127,7 @@ pub fn evaluate(
     }
     let mut sets = Vec::new();
     for (f, (golds, dropped)) in by_format {
-        let mut s = score(&golds, f, segmenter, ner, errors.as_deref_mut());
+        let mut s = score(&golds, f, segmenter, system, errors.as_deref_mut());
         s.dropped_gold = dropped;
         sets.push(s);
     }
@@ -1148,6 +1207,69 @@ mod tests {
         let t2 = "Émile met Orsa.";
         // Character offsets, not bytes.
         assert_eq!(locate(t2, 10, 14, "Orsa"), Some(Span::new(11, 15)));
+    }
+
+    /// A stand-in for the entity stages: one entity with a name, a pronoun and a description.
+    struct OneEntity;
+
+    impl Annotator for OneEntity {
+        fn name(&self) -> &'static str {
+            "one-entity"
+        }
+        fn version(&self) -> &str {
+            "test"
+        }
+        fn annotate(&self, doc: &mut Document) -> Vec<newsgraph_core::Diagnostic> {
+            let at = |w: &str| {
+                let a = doc.text.rfind(w).unwrap();
+                Span::new(a, a + w.len())
+            };
+            let mention = |w: &str, kind| newsgraph_core::Mention { span: at(w), kind };
+            let mentions = vec![
+                mention("Mira Holt", MentionKind::Name),
+                mention("Holt", MentionKind::Short),
+                mention("She", MentionKind::Pronoun),
+                mention("the envoy", MentionKind::Description),
+            ];
+            doc.entities.push(newsgraph_core::Entity {
+                canonical: "Mira Holt".into(),
+                entity_type: EntityType::Person,
+                kind: None,
+                country: None,
+                mentions,
+                actor_code: None,
+                code_source: None,
+                role: None,
+                affiliation: None,
+                version: "test".into(),
+            });
+            Vec::new()
+        }
+    }
+
+    #[test]
+    fn entities_are_scored_by_their_named_mentions_with_the_entity_type() {
+        let text = "Mira Holt, the envoy, left. She said Holt would return.";
+        let gold = GoldDoc {
+            doc: Document::from_text(text),
+            tokenized: false,
+            entities: vec![
+                (Span::new(0, 9), "PER".to_string()),
+                (Span::new(37, 41), "PER".to_string()),
+            ],
+            regions: None,
+        };
+        let stages: Vec<Box<dyn Annotator>> = vec![Box::new(OneEntity)];
+        let seg = newsgraph_segment::SegmenterBuilder::new().build();
+        let s = score(
+            &[gold],
+            NerFormat::Conll,
+            &seg,
+            &Recogniser::Entities(&stages),
+            None,
+        );
+        // The name and the short form count; the pronoun and the description do not.
+        assert_eq!((s.micro.gold, s.micro.system, s.micro.correct), (2, 2, 2));
     }
 
     #[test]

@@ -15,6 +15,12 @@ pub enum NerFormatArg {
     Wnut,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum NerStageArg {
+    Ner,
+    Entities,
+}
+
 #[derive(Args, Debug)]
 pub struct NerEvalArgs {
     /// CoNLL-2003 files (`conllpp_dev.txt`), WNUT-17 files (`emerging.dev.conll`), re3d source
@@ -29,6 +35,11 @@ pub struct NerEvalArgs {
     /// NER model file to use instead of the embedded one.
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+    /// What to score: `ner`, the NER stage's names and types; `entities`, the entities users
+    /// get after the tagger, parser, NER and actor stages (named mentions, not descriptions or
+    /// pronouns, each with its entity's type from the chain and the actor dictionaries).
+    #[arg(long, value_enum, default_value_t = NerStageArg::Ner)]
+    pub stage: NerStageArg,
     /// Print the scores as JSON (precision, recall and F1 as fractions of 1).
     #[arg(long)]
     pub json: bool,
@@ -57,13 +68,22 @@ pub fn eval(args: &NerEvalArgs) -> anyhow::Result<ExitCode> {
     let recogniser = builder.build().context("loading the NER model")?;
     let inputs = ner::collect_inputs(&args.paths, format)?;
     let seg = newsgraph_segment::SegmenterBuilder::new().build();
+    let mut stages: Vec<Box<dyn newsgraph_core::Annotator>>;
+    let system = match args.stage {
+        NerStageArg::Ner => ner::Recogniser::Ner(&recogniser),
+        NerStageArg::Entities => {
+            stages = newsgraph_pipeline::syntax_stages();
+            stages.push(Box::new(recogniser.clone()));
+            stages.push(Box::new(
+                newsgraph_actors::ActorsBuilder::new()
+                    .build()
+                    .context("loading the actor dictionaries")?,
+            ));
+            ner::Recogniser::Entities(&stages)
+        }
+    };
     let mut errors = Vec::new();
-    let report = ner::evaluate(
-        &inputs,
-        &seg,
-        &recogniser,
-        args.errors.then_some(&mut errors),
-    )?;
+    let report = ner::evaluate(&inputs, &seg, &system, args.errors.then_some(&mut errors))?;
     for e in &errors {
         eprintln!("{e}");
     }
@@ -71,8 +91,7 @@ pub fn eval(args: &NerEvalArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{}", report.table());
-        use newsgraph_core::Annotator;
-        println!("stage: ner {}", recogniser.version());
+        println!("stages: {}", system.version());
     }
     let tokens: usize = report.sets.iter().map(|s| s.tokens).sum();
     eprintln!(

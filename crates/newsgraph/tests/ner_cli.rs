@@ -46,6 +46,22 @@ fn eval_ner_scores_conll_and_wnut() {
 }
 
 #[test]
+fn eval_ner_scores_the_entity_stages_on_request() {
+    let out = run(bin()
+        .args(["eval", "ner", "--stage", "entities"])
+        .arg(fixture("tiny.conll")));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    for row in ["micro", "ner ner-", "actors actors-", "parse parse-"] {
+        assert!(table.contains(row), "{table}");
+    }
+}
+
+#[test]
 fn eval_ner_guards_floors_and_bad_input() {
     let f = fixture("tiny.conll");
     let ok = run(bin().args(["eval", "ner", "--min", "F1=10"]).arg(&f));
