@@ -41,8 +41,8 @@ struct DictHit {
     category: Option<String>,
     /// The code holds over dates (office holders: people).
     dated: bool,
-    /// One of the entry's codes is a bare country code: a country or a place in it, whichever
-    /// code the date picked (`Uzbekistan` is `USRUZB` until 1991, `UZB` after).
+    /// One of the entry's codes (`code` included) is a bare country code: a country or a place
+    /// in it, whichever code the date picked (`Uzbekistan` is `USRUZB` until 1991, `UZB` after).
     place: bool,
     /// Priority of the layer that answered (higher wins across an entity's names).
     rank: usize,
@@ -493,7 +493,7 @@ fn scan_dictionary(ctx: &Ctx<'_>, names: &mut Vec<Name>) {
 /// ministry): they lean to an organisation, and the recogniser's own person/organisation call
 /// is kept.
 fn type_of_code(ctx: &Ctx<'_>, h: &DictHit, toks: Range<usize>) -> Implied {
-    if h.place || h.code.len() == 3 && ctx.lex.country_of(&h.code).is_some() {
+    if h.place {
         // `Iraqi forces`: a demonym used as an adjective.
         let last = toks.end - 1;
         if ctx.upos(last) == "ADJ" || looks_demonym(ctx, h, last) {

@@ -852,7 +852,8 @@ impl std::fmt::Debug for Recogniser<'_> {
 }
 
 impl Recogniser<'_> {
-    /// Spans and types of the recognised names in `doc` (annotating it as needed).
+    /// Spans and types of the recognised names in `doc` (annotating it as needed), in no
+    /// particular order.
     pub fn names(&self, doc: &mut Document) -> Vec<(Span, EntityType)> {
         match self {
             Recogniser::Ner(ner) => ner
@@ -864,8 +865,7 @@ impl Recogniser<'_> {
                 for s in stages.iter() {
                     s.run(doc);
                 }
-                let mut out: Vec<(Span, EntityType)> = doc
-                    .entities
+                doc.entities
                     .iter()
                     .flat_map(|e| {
                         e.mentions
@@ -875,9 +875,7 @@ impl Recogniser<'_> {
                             })
                             .map(|m| (m.span, e.entity_type))
                     })
-                    .collect();
-                out.sort_by_key(|(s, _)| *s);
-                out
+                    .collect()
             }
         }
     }
