@@ -121,6 +121,14 @@ struct Ctx<'a> {
     tagged: bool,
     parsed: bool,
     children: Vec<Vec<usize>>,
+    /// The whole subtree of each token as a token span (what `subtree` with
+    /// nothing skipped returns), worked out once bottom-up so that asking
+    /// for it per cue stays linear in a sentence with thousands of cues;
+    /// `None` where heads loop, and empty where sentences overlap: those
+    /// fall back to the walk.
+    full_subtrees: Vec<Option<(usize, usize)>>,
+    /// The same for `np`'s subtrees, which leave clauses out.
+    np_subtrees: Vec<Option<(usize, usize)>>,
     /// Token lies inside (or is a mark of) a quotation region.
     quoted: Vec<bool>,
     /// Token lies inside a region of double marks (not `‘…’`).
@@ -196,6 +204,21 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        // Sentences that share tokens (never from the segmenter) leave every
+        // subtree to the walk, which reads the root's sentence alone.
+        let disjoint = doc
+            .sentences
+            .windows(2)
+            .all(|w| w[0].token_range().end <= w[1].token_range().start);
+        let (full_subtrees, np_subtrees) = if disjoint && parsed {
+            let np_part = |c: usize| !np_skips(&doc.words[c].deprel);
+            (
+                subtree_spans(&children, &sent_of, |_| true),
+                subtree_spans(&children, &sent_of, np_part),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let mut cx = Ctx {
             doc,
             lex,
@@ -204,6 +227,8 @@ impl<'a> Ctx<'a> {
             tagged,
             parsed,
             children,
+            full_subtrees,
+            np_subtrees,
             quoted: vec![false; n],
             double: vec![false; n],
         };
@@ -314,6 +339,93 @@ pub(crate) fn choose(mut cands: Vec<(Quote, u8)>) -> Vec<Quote> {
     let mut kept: Vec<Quote> = kept.into_iter().map(|(q, _)| q).collect();
     kept.sort_by_key(|q| (q.content.start, q.content.end));
     kept
+}
+
+/// Token span of the subtree of `i` inside `range`, following the children
+/// `follow` accepts, by walking it (a step cap stops a loop of heads).
+fn walk_subtree(
+    children: &[Vec<usize>],
+    range: std::ops::Range<usize>,
+    i: usize,
+    follow: &dyn Fn(usize) -> bool,
+) -> (usize, usize) {
+    let (mut lo, mut hi) = (i, i);
+    let mut stack = vec![i];
+    let mut steps = 0usize;
+    while let Some(k) = stack.pop() {
+        steps += 1;
+        if steps > range.len() + 1 {
+            break;
+        }
+        lo = lo.min(k);
+        hi = hi.max(k);
+        for &c in children.get(k).map_or(&[][..], Vec::as_slice) {
+            if range.contains(&c) && follow(c) {
+                stack.push(c);
+            }
+        }
+    }
+    (lo, hi)
+}
+
+/// The relations `Ctx::np` leaves out of a noun phrase: clauses.
+fn np_skips(deprel: &str) -> bool {
+    deprel.starts_with("acl") || deprel == "parataxis" || deprel == "ccomp" || deprel == "advcl"
+}
+
+/// The token span of every token's subtree within its sentence, children
+/// `part` turns down left out with theirs (what `Ctx::subtree` returns
+/// with the opposite test), from the leaves up in one pass over the
+/// tokens. A token whose descendants loop back to it gets `None`, and so
+/// does every token above it: the walk answers for those.
+fn subtree_spans(
+    children: &[Vec<usize>],
+    sent_of: &[usize],
+    part: impl Fn(usize) -> bool,
+) -> Vec<Option<(usize, usize)>> {
+    const UNSEEN: u8 = 0;
+    const OPEN: u8 = 1;
+    const DONE: u8 = 2;
+    let n = children.len();
+    let mut state = vec![UNSEEN; n];
+    let mut spans: Vec<Option<(usize, usize)>> = vec![None; n];
+    let follow =
+        |k: usize, c: usize| sent_of[k] != usize::MAX && sent_of[c] == sent_of[k] && part(c);
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for root in 0..n {
+        if state[root] != UNSEEN {
+            continue;
+        }
+        state[root] = OPEN;
+        stack.push((root, 0));
+        while let Some(&mut (k, ref mut next)) = stack.last_mut() {
+            if let Some(&c) = children[k].get(*next) {
+                *next += 1;
+                if follow(k, c) && state[c] == UNSEEN {
+                    state[c] = OPEN;
+                    stack.push((c, 0));
+                }
+                continue;
+            }
+            stack.pop();
+            state[k] = DONE;
+            // All children are settled (or open: a loop through `k`).
+            let mut span = Some((k, k));
+            for &c in &children[k] {
+                if !follow(k, c) {
+                    continue;
+                }
+                span = match (span, spans[c]) {
+                    (Some((lo, hi)), Some((clo, chi))) if state[c] == DONE => {
+                        Some((lo.min(clo), hi.max(chi)))
+                    }
+                    _ => None,
+                };
+            }
+            spans[k] = span;
+        }
+    }
+    spans
 }
 
 /// Whether one quote's content overlaps the other's speaker: two readings
@@ -451,31 +563,27 @@ impl<'a> Ctx<'a> {
     /// Token span of the subtree of `i` (inclusive), within `i`'s sentence,
     /// leaving out the subtrees of children whose relation `skip` accepts.
     fn subtree(&self, i: usize, skip: &dyn Fn(&str) -> bool) -> (usize, usize) {
-        let range = self.sentence_range(i);
-        let (mut lo, mut hi) = (i, i);
-        let mut stack = vec![i];
-        let mut steps = 0usize;
-        while let Some(k) = stack.pop() {
-            steps += 1;
-            if steps > range.len() + 1 {
-                break;
-            }
-            lo = lo.min(k);
-            hi = hi.max(k);
-            for &c in &self.children[k] {
-                if range.contains(&c) && !skip(self.deprel(c)) {
-                    stack.push(c);
-                }
-            }
+        walk_subtree(&self.children, self.sentence_range(i), i, &|c| {
+            !skip(self.deprel(c))
+        })
+    }
+
+    /// Token span of the whole subtree of `i` within its sentence: the same
+    /// as `subtree(i, &|_| false)`, looked up where it could be worked out
+    /// ahead.
+    fn full_subtree(&self, i: usize) -> (usize, usize) {
+        match self.full_subtrees.get(i) {
+            Some(&Some(span)) => span,
+            _ => self.subtree(i, &|_| false),
         }
-        (lo, hi)
     }
 
     /// A noun phrase around `i`: its subtree without clauses attached to it.
     fn np(&self, i: usize) -> (usize, usize) {
-        let (lo, hi) = self.subtree(i, &|d| {
-            d.starts_with("acl") || d == "parataxis" || d == "ccomp" || d == "advcl"
-        });
+        let (lo, hi) = match self.np_subtrees.get(i) {
+            Some(&Some(span)) => span,
+            _ => self.subtree(i, &np_skips),
+        };
         self.trim_punct(lo, hi).unwrap_or((i, i))
     }
 
@@ -1129,7 +1237,7 @@ fn direct_quotes(cx: &Ctx<'_>, regions: &[Region], version: &str, out: &mut Vec<
             if let Some((c, _)) = attr.cue {
                 let has_clause = cx.children[c].iter().any(|&k| {
                     cx.deprel(k) == "ccomp" && {
-                        let (lo, hi) = cx.subtree(k, &|_| false);
+                        let (lo, hi) = cx.full_subtree(k);
                         lo <= r.open && r.last <= hi
                     }
                 });
@@ -1956,7 +2064,7 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
             // (`which Boeing says is economical` has no clause to report
             // without its antecedent).
             .filter(|&k| {
-                let (lo, hi) = cx.subtree(k, &|_| false);
+                let (lo, hi) = cx.full_subtree(k);
                 (lo..=hi).filter(|&j| cx.is_word(j)).nth(1).is_some()
                     || (cx.tagged && cx.doc.words[k].upos == "PRON")
             })
@@ -1965,9 +2073,9 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
         // (`The bridge, the mayor said, would open in spring`).
         let mut interruption: Option<(usize, usize)> = None;
         let content = if let Some(&k) = comps.first() {
-            let (mut lo, mut hi) = cx.subtree(k, &|_| false);
+            let (mut lo, mut hi) = cx.full_subtree(k);
             for &k2 in &comps[1..] {
-                let (l2, h2) = cx.subtree(k2, &|_| false);
+                let (l2, h2) = cx.full_subtree(k2);
                 lo = lo.min(l2);
                 hi = hi.max(h2);
             }
@@ -2004,7 +2112,7 @@ fn indirect_quotes(cx: &Ctx<'_>, version: &str, stances: bool, out: &mut Vec<(Qu
             // around the reporting clause (as for an interrupted quote).
             cx.head(c).and_then(|h| {
                 let (lo, hi) = cx.subtree(h, &|d| d == "parataxis");
-                let (clo, chi) = cx.subtree(c, &|_| false);
+                let (clo, chi) = cx.full_subtree(c);
                 if clo == 0 || clo <= lo {
                     return None;
                 }
@@ -2154,7 +2262,7 @@ impl Ctx<'_> {
                 _ => false,
             };
             if ok {
-                let (lo, hi) = self.subtree(k, &|_| false);
+                let (lo, hi) = self.full_subtree(k);
                 span = Some(span.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
             }
         }
@@ -2221,7 +2329,7 @@ impl Ctx<'_> {
         self.children[o]
             .iter()
             .any(|&k| self.deprel(k) == "acl" && k > o && finite(k))
-            .then(|| self.subtree(o, &|_| false))
+            .then(|| self.full_subtree(o))
             .and_then(|(lo, hi)| self.trim_punct(lo, hi))
     }
 
@@ -2251,13 +2359,13 @@ impl Ctx<'_> {
         if !(aside || plain) {
             return None;
         }
-        let (_, hi) = self.subtree(v, &|_| false);
+        let (_, hi) = self.full_subtree(v);
         self.trim_punct(j + 1, hi.min(end - 1))
     }
 
     /// Whether the whole subtree of `k` lies inside one quotation region.
     fn quoted_fully(&self, k: usize) -> bool {
-        let (lo, hi) = self.subtree(k, &|_| false);
+        let (lo, hi) = self.full_subtree(k);
         (lo..=hi).all(|j| self.quoted[j] || self.is_punct(j))
     }
 }
@@ -2324,5 +2432,89 @@ fn according_to(cx: &Ctx<'_>, version: &str, out: &mut Vec<(Quote, u8)>) {
             }
         }
         k += len;
+    }
+}
+
+#[cfg(test)]
+mod subtree_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Children lists and sentence indexes as `Ctx::build` makes them, from
+    /// heads (`None` for a root, any index for the rest: loops included) and
+    /// sentence lengths.
+    fn graph(heads: &[Option<usize>], lens: &[usize]) -> (Vec<Vec<usize>>, Vec<usize>) {
+        let n = heads.len();
+        let mut children = vec![Vec::new(); n];
+        for (i, h) in heads.iter().enumerate() {
+            if let Some(h) = h.map(|h| h % n).filter(|&h| h != i) {
+                children[h].push(i);
+            }
+        }
+        let mut sent_of = vec![usize::MAX; n];
+        let mut at = 0;
+        for (si, &len) in lens.iter().enumerate() {
+            for s in sent_of.iter_mut().skip(at).take(len) {
+                *s = si;
+            }
+            at += len;
+        }
+        (children, sent_of)
+    }
+
+    fn range(sent_of: &[usize], i: usize) -> std::ops::Range<usize> {
+        if sent_of[i] == usize::MAX {
+            return i..i + 1;
+        }
+        let lo = (0..=i)
+            .rev()
+            .take_while(|&k| sent_of[k] == sent_of[i])
+            .last();
+        let hi = (i..sent_of.len())
+            .take_while(|&k| sent_of[k] == sent_of[i])
+            .last();
+        lo.unwrap_or(i)..hi.unwrap_or(i) + 1
+    }
+
+    proptest! {
+        /// The spans worked out bottom-up are the walk's, for every token
+        /// they answer for, with and without children left out; only
+        /// tokens whose heads loop back to them are left to the walk.
+        #[test]
+        fn subtree_spans_are_the_walks(
+            heads in prop::collection::vec(prop::option::weighted(0.9, 0usize..64), 1..64),
+            lens in prop::collection::vec(1usize..20, 0..8),
+            kept in prop::collection::vec(any::<bool>(), 64),
+        ) {
+            let (children, sent_of) = graph(&heads, &lens);
+            let part = |c: usize| kept[c % kept.len()];
+            for (spans, follow) in [
+                (subtree_spans(&children, &sent_of, |_| true), &(|_| true) as &dyn Fn(usize) -> bool),
+                (subtree_spans(&children, &sent_of, part), &part as &dyn Fn(usize) -> bool),
+            ] {
+                for (i, span) in spans.iter().enumerate() {
+                    let walked = walk_subtree(&children, range(&sent_of, i), i, follow);
+                    match span {
+                        Some(span) => prop_assert_eq!(*span, walked, "token {}", i),
+                        None => {
+                            // A token left to the walk reaches a loop.
+                            let mut seen = vec![false; heads.len()];
+                            let mut stack = vec![i];
+                            let mut looped = false;
+                            while let Some(k) = stack.pop() {
+                                if std::mem::replace(&mut seen[k], true) {
+                                    looped = true;
+                                    break;
+                                }
+                                stack.extend(children[k].iter().copied().filter(|&c| {
+                                    range(&sent_of, k).contains(&c) && follow(c)
+                                }));
+                            }
+                            prop_assert!(looped, "token {} has no loop below it", i);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1128,3 +1128,39 @@ fn a_final_said_right_after_an_opening_comma_does_not_panic() {
         );
     }
 }
+
+#[test]
+fn resolved_pronoun_speakers_join_the_chain_once_each_and_in_order() {
+    let text = "Rana Haddad spoke in Amman. “We need water,” she said. \
+                “Prices are rising,” she added. “It is hard,” Haddad told reporters.";
+    let mut doc = parsed(text);
+    let first = text.find("Rana").unwrap();
+    let short = text.find("Haddad told").unwrap();
+    doc.entities = vec![entity(
+        text,
+        "Rana Haddad",
+        EntityType::Person,
+        &[(short, MentionKind::Short), (first, MentionKind::Name)],
+    )];
+    doc.entities[0].mentions[1].span = Span::new(first, first + "Rana Haddad".len());
+    stage().run(&mut doc);
+    assert_eq!(doc.quotes.len(), 3, "{:?}", doc.quotes);
+    assert!(doc.quotes.iter().all(|q| q.speaker_entity == Some(0)));
+    let chain: Vec<(&str, MentionKind)> = doc.entities[0]
+        .mentions
+        .iter()
+        .map(|m| (doc.slice(m.span), m.kind))
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            ("Rana Haddad", MentionKind::Name),
+            ("she", MentionKind::Pronoun),
+            ("she", MentionKind::Pronoun),
+            ("Haddad", MentionKind::Short),
+        ]
+    );
+    // A second run adds nothing: the pronouns are mentions already.
+    stage().run(&mut doc);
+    assert_eq!(doc.entities[0].mentions.len(), 4);
+}

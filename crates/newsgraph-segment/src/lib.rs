@@ -23,11 +23,20 @@ use newsgraph_core::{Annotator, Diagnostic, Document, Paragraph, Sentence, Span,
 use std::sync::Arc;
 
 /// Version of the segmentation behaviour (bump when output changes; 0.3.1:
-/// `''` reads as an opening or closing mark from its context).
-pub const VERSION: &str = "segment-0.3.1+sentences-20261125";
+/// `''` reads as an opening or closing mark from its context; 0.3.2: no
+/// sentence runs past [`MAX_SENTENCE_TOKENS`]).
+pub const VERSION: &str = "segment-0.3.2+sentences-20261125";
 
 /// Version of the rules-only behaviour (the learned sentence model off).
-pub const RULES_VERSION: &str = "segment-0.3.1+rules";
+pub const RULES_VERSION: &str = "segment-0.3.2+rules";
+
+/// The most tokens a sentence holds. The longest sentence in the UD English
+/// treebanks has 159; a run of thousands of tokens without a full stop is a
+/// list, a table or hostile input, and later stages (the parser, the quote
+/// and event rules) do per-sentence work that must stay bounded. A longer
+/// run is cut after the last `;`, `,` or `:` of each piece, or at the cap
+/// where the piece has none in its second half.
+pub const MAX_SENTENCE_TOKENS: usize = 256;
 
 /// Training support for the sentence-boundary model (used by
 /// `newsgraph_eval::train`, i.e. `newsgraph train sentences`; not a stable API).
@@ -218,6 +227,18 @@ impl Segmenter {
                 Some(m) => model::split(text, &seg.tokens, a, b, m, &mut scratch, &mut ranges),
                 None => sentence::split(text, &seg.tokens, a, b, &mut ranges),
             }
+            if ranges.iter().any(|&(x, y)| y - x > MAX_SENTENCE_TOKENS) {
+                let longest = ranges.iter().map(|&(x, y)| y - x).max().unwrap_or(0);
+                ranges = cap_sentences(text, &seg.tokens, &ranges);
+                diags.push(Diagnostic::info(
+                    "segment",
+                    "long-sentence",
+                    format!(
+                        "a run of {longest} tokens without a sentence end in paragraph {pi} \
+                         was cut into sentences of at most {MAX_SENTENCE_TOKENS}"
+                    ),
+                ));
+            }
             for &(x, y) in &ranges {
                 seg.sentences.push(Sentence {
                     span: Span {
@@ -239,6 +260,33 @@ impl Segmenter {
         }
         diags
     }
+}
+
+/// `ranges` with every sentence longer than [`MAX_SENTENCE_TOKENS`] cut
+/// into pieces no longer: each piece ends after the last `;`, then `,` or
+/// `:`, in its second half, or at the cap.
+fn cap_sentences(text: &str, toks: &[Token], ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(ranges.len());
+    for &(x, y) in ranges {
+        let mut s = x;
+        while y - s > MAX_SENTENCE_TOKENS {
+            let window = s + MAX_SENTENCE_TOKENS / 2..s + MAX_SENTENCE_TOKENS;
+            let after_last = |marks: &[&str]| {
+                window
+                    .clone()
+                    .rev()
+                    .find(|&i| marks.contains(&toks[i].span.slice(text)))
+                    .map(|i| i + 1)
+            };
+            let cut = after_last(&[";"])
+                .or_else(|| after_last(&[",", ":"]))
+                .unwrap_or(s + MAX_SENTENCE_TOKENS);
+            out.push((s, cut));
+            s = cut;
+        }
+        out.push((s, y));
+    }
+    out
 }
 
 impl Annotator for Segmenter {

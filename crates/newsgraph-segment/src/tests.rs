@@ -236,3 +236,39 @@ fn two_apostrophes_open_and_close_by_their_context() {
     // A plural possessive is still one.
     assert_eq!(toks("the voters' choice")[1..3], ["voters", "'"]);
 }
+
+#[test]
+fn a_run_without_a_sentence_end_is_cut_after_its_clauses() {
+    // 3 tokens a clause (`Smith said ,`): 2,000 clauses, no full stop.
+    let text = "Smith said, ".repeat(2_000);
+    let (s, diags) = Segmenter::new().segment(&text, Span::new(0, text.len()));
+    assert_eq!(s.tokens.len(), 6_000);
+    assert!(s.sentences.len() >= 6_000 / MAX_SENTENCE_TOKENS);
+    let mut next = 0;
+    for sent in &s.sentences {
+        let (x, y) = (sent.tokens.0 as usize, sent.tokens.1 as usize);
+        assert_eq!(x, next, "sentences tile the tokens");
+        assert!(y - x <= MAX_SENTENCE_TOKENS, "{} tokens", y - x);
+        if y < s.tokens.len() {
+            assert_eq!(s.tokens[y - 1].span.slice(&text), ",", "cut after a comma");
+        }
+        next = y;
+    }
+    assert_eq!(next, s.tokens.len());
+    assert!(diags.iter().any(|d| d.code == "long-sentence"));
+    // Without a comma or semicolon the cut falls at the cap.
+    let text = "word ".repeat(600);
+    let lens: Vec<usize> = seg(&text)
+        .sentences
+        .iter()
+        .map(|s| s.token_range().len())
+        .collect();
+    assert_eq!(
+        lens,
+        [
+            MAX_SENTENCE_TOKENS,
+            MAX_SENTENCE_TOKENS,
+            600 - 2 * MAX_SENTENCE_TOKENS
+        ]
+    );
+}

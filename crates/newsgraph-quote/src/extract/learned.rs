@@ -183,6 +183,11 @@ struct View<'c, 'a> {
     /// sentence, so a giant sentence costs linear time, not quadratic).
     sentence_quoted: Vec<bool>,
     first_word: Vec<usize>,
+    /// Running counts of words and of quoted tokens before each token, so
+    /// that a constituent's counts cost two look-ups per part, not a walk
+    /// over a part that may span most of a giant sentence.
+    words_before: Vec<u32>,
+    quoted_before: Vec<u32>,
 }
 
 /// A constituent around a cue: up to two token ranges (the rest of a
@@ -248,13 +253,37 @@ impl<'c, 'a> View<'c, 'a> {
             }
             i = hi;
         }
+        let running = |counts: &dyn Fn(usize) -> bool| {
+            let mut before = Vec::with_capacity(n + 1);
+            let mut total = 0u32;
+            before.push(total);
+            for k in 0..n {
+                total += u32::from(counts(k));
+                before.push(total);
+            }
+            before
+        };
+        let words_before = running(&|k| cx.is_word(k));
+        let quoted_before = running(&|k| cx.quoted[k]);
         View {
             ent: entity_types(cx.doc),
             cx,
             cl,
             sentence_quoted,
             first_word,
+            words_before,
+            quoted_before,
         }
+    }
+
+    /// How many tokens of `k`'s parts `before` counts (parts are counted
+    /// each, as a walk over `Constituent::tokens` would).
+    fn count_in(before: &[u32], k: &Constituent) -> usize {
+        k.parts
+            .iter()
+            .filter(|&&(lo, hi)| lo <= hi)
+            .map(|&(lo, hi)| (before[hi + 1] - before[lo]) as usize)
+            .sum()
     }
 
     fn upos(&self, i: usize) -> &str {
@@ -382,7 +411,7 @@ impl<'c, 'a> View<'c, 'a> {
             if (cue.0..=cue.1).contains(&k) || cx.is_punct(k) {
                 continue;
             }
-            let (lo, hi) = cx.subtree(k, &|_| false);
+            let (lo, hi) = cx.full_subtree(k);
             out.push(Constituent {
                 rel: format!("c:{}", cx.deprel(k)),
                 head: k,
@@ -390,7 +419,7 @@ impl<'c, 'a> View<'c, 'a> {
             });
         }
         let rest = |outer: usize, inner: (usize, usize)| -> Vec<(usize, usize)> {
-            let (olo, ohi) = cx.subtree(outer, &|_| false);
+            let (olo, ohi) = cx.full_subtree(outer);
             let mut v = Vec::new();
             if olo < inner.0 {
                 if let Some(p) = cx.trim_punct(olo, inner.0 - 1) {
@@ -405,7 +434,7 @@ impl<'c, 'a> View<'c, 'a> {
             v
         };
         if let Some(h) = cx.head(c) {
-            let own = cx.subtree(c, &|_| false);
+            let own = cx.full_subtree(c);
             let parts = rest(h, own);
             if !parts.is_empty() {
                 out.push(Constituent {
@@ -415,7 +444,7 @@ impl<'c, 'a> View<'c, 'a> {
                 });
             }
             if let Some(g) = cx.head(h) {
-                let parts = rest(g, cx.subtree(h, &|_| false));
+                let parts = rest(g, cx.full_subtree(h));
                 if !parts.is_empty() {
                     out.push(Constituent {
                         rel: format!("g:{}:{}", cx.deprel(h), cx.deprel(c)),
@@ -435,7 +464,7 @@ impl<'c, 'a> View<'c, 'a> {
         let rel = k.rel.as_str();
         let h = k.head;
         let hu = self.upos(h);
-        let words = k.tokens().filter(|&t| cx.is_word(t)).count();
+        let words = Self::count_in(&self.words_before, k);
         let (lo, hi) = k.bounds().unwrap_or((h, h));
         let side = if hi < c {
             "before"
@@ -444,7 +473,7 @@ impl<'c, 'a> View<'c, 'a> {
         } else {
             "around"
         };
-        let quoted = k.tokens().filter(|&t| cx.quoted[t]).count();
+        let quoted = Self::count_in(&self.quoted_before, k);
         let q = if quoted == 0 {
             "none"
         } else if quoted * 2 >= words.max(1) {
