@@ -373,6 +373,13 @@ fn collect_names(ctx: &Ctx<'_>, recognised: &[Entity]) -> Vec<Name> {
                     (toks.start..k, e.entity_type),
                     (k..toks.end, EntityType::Person),
                 ];
+            } else if let Some(k) = role_inside_name(ctx, toks.clone()) {
+                // `Welsh Health Minister Jane Hutt`, `US President Bush`: the
+                // recogniser took the role phrase into the name (and often
+                // typed the whole an organisation). The person is the name
+                // after the role; the words before it are the role phrase,
+                // which `find_roles` reads.
+                pieces = vec![(k + 1..toks.end, EntityType::Person)];
             }
             for (mut toks, ty) in pieces {
                 // `Sheikh Akram al-Kaabi`: the title belongs to the mention.
@@ -416,6 +423,55 @@ fn collect_names(ctx: &Ctx<'_>, recognised: &[Entity]) -> Vec<Name> {
         kept.push(n);
     }
     kept
+}
+
+/// The role noun inside a recognised name that a person's name follows:
+/// capitalised words before it (`Shadow Home Secretary`, `US President`,
+/// `Attorney General`: at least one, so `General Motors` and `President
+/// Bush` stay whole), and after it one to four capitalised words or name
+/// particles, none an organisation's head word, a thing's name word or
+/// another role (`Premier League`, `General Trust`). The last role noun that fits wins.
+fn role_inside_name(ctx: &Ctx<'_>, toks: Range<usize>) -> Option<usize> {
+    let is_role = |i: usize| ctx.lex.roles.contains_key(&ctx.lower(i));
+    let word = |i: usize| ctx.doc.tokens[i].kind == TokenKind::Word;
+    let name_word = |i: usize| {
+        let lower = ctx.lower(i);
+        // `al - Araji`, as the segmenter splits it.
+        let particle = ctx.lex.particles.contains(&lower) || lower == "-";
+        (particle || ctx.is_capitalised(i) && word(i))
+            && !ctx.lex.org_heads.contains_key(&lower)
+            && !ctx.lex.generic_org.contains(lower.as_str())
+            && !ctx.lex.not_person_names.contains(lower.as_str())
+            && !ctx.lex.roles.contains_key(&lower)
+    };
+    (toks.start + 1..toks.end.saturating_sub(1))
+        .rev()
+        .filter(|&k| is_role(k) && ctx.is_capitalised(k))
+        .find(|&k| {
+            let after = k + 1..toks.end;
+            (toks.start..k).all(|i| ctx.is_capitalised(i) && word(i))
+                && after.len() <= 4
+                && ctx.is_capitalised(after.start)
+                && after.clone().all(name_word)
+        })
+}
+
+/// Whether the name at `toks` is called a place by a lower-case place noun
+/// right after it (`Hamdaniya district`) or by `the <place noun> of` right
+/// before it (`the town of Tal Afar`).
+fn named_as_place(ctx: &Ctx<'_>, toks: Range<usize>) -> bool {
+    let n = ctx.doc.tokens.len();
+    let place_noun = |i: usize| {
+        ctx.doc.tokens[i].kind == TokenKind::Word
+            && ctx.tok(i).starts_with(|c: char| c.is_lowercase())
+            && ctx.lex.place_nouns.contains(ctx.tok(i))
+    };
+    let after = toks.end < n && place_noun(toks.end);
+    let before = toks.start >= 3
+        && ctx.lower(toks.start - 1) == "of"
+        && place_noun(toks.start - 2)
+        && ctx.lower(toks.start - 3) == "the";
+    after || before
 }
 
 /// A capitalised honorific that is not also a role noun (`Sheikh`, `Dr.`; not `President`).
@@ -945,17 +1001,24 @@ fn merge_early_surnames(names: &mut [Name], chains: &mut Vec<Chain>) {
     *chains = kept;
 }
 
-/// A city (capital) name that the dictionary files under its country
-/// (`Beirut` → Lebanon): not the country's name, an acronym or a demonym.
+/// A city (capital) or region name that the dictionary files under its
+/// country (`Beirut` → Lebanon, `North Carolina` → United States): not the
+/// country's name, an acronym or a demonym.
 fn is_place_alias(ctx: &Ctx<'_>, n: &Name, h: &DictHit) -> bool {
+    let one_word = n.toks.len() == 1 && !(h.matched.contains(' ') || h.matched.len() <= 3);
+    // `North Carolina`, `New York`, `Virginia State`: PETRARCH files regions
+    // and cities of several words under their country too, and they are
+    // places in it, not other names of it (those of several words, `United
+    // States`, `Great Britain`, come from our curated layer).
+    let region =
+        h.layer == newsgraph_dict::petrarch::LAYER && (n.toks.len() > 1 || h.matched.contains(' '));
     n.ty != EntityType::Norp
         && h.code.len() == 3
         && ctx.lex.country_of(&h.code).is_some()
         && normalize(&h.matched) != normalize(&h.entry)
         && !(ctx.all_caps(n.toks.start) && ctx.tok(n.toks.start).len() <= 3)
-        && n.toks.len() == 1
+        && (one_word || region)
         && !looks_demonym(ctx, h, n.toks.start)
-        && !(h.matched.contains(' ') || h.matched.len() <= 3)
         && !ctx.tok(n.toks.start).starts_with("America")
 }
 
@@ -1182,11 +1245,21 @@ fn finish(
     for chain in chains {
         let members: Vec<&Name> = chain.names.iter().map(|&i| &names[i]).collect();
         // Type: the majority of the recogniser's votes, then what the dictionary implies.
+        // A mention a place noun calls a place (`the Hamdaniya district`, `the town of Tal
+        // Afar`) votes for a place whatever the recogniser said of it, unless it read a
+        // demonym or a description (`Syrian state media`, `West African region`).
+        let vote = |m: &Name| match m.ty {
+            EntityType::Org | EntityType::Person if named_as_place(ctx, m.toks.clone()) => {
+                EntityType::Loc
+            }
+            ty => ty,
+        };
         let mut votes: Vec<(EntityType, usize)> = Vec::new();
         for m in &members {
-            match votes.iter_mut().find(|(t, _)| *t == m.ty) {
+            let ty = vote(m);
+            match votes.iter_mut().find(|(t, _)| *t == ty) {
                 Some(v) => v.1 += 1,
-                None => votes.push((m.ty, 1)),
+                None => votes.push((ty, 1)),
             }
         }
         let mut ty = votes
@@ -1195,7 +1268,7 @@ fn finish(
             .map_or(EntityType::Misc, |v| v.0);
         if let Some(top) = votes.first() {
             if votes.iter().filter(|v| v.1 == top.1).count() > 1 {
-                ty = members[0].ty;
+                ty = vote(members[0]);
             }
         }
         // The dictionary entry: from the highest layer that knows any of the names (a user's

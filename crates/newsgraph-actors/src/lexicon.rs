@@ -12,6 +12,10 @@ struct RawLexicon {
     honorifics: Vec<String>,
     name_particles: Vec<String>,
     generic_org_words: Vec<String>,
+    #[serde(default)]
+    not_person_names: Vec<String>,
+    #[serde(default)]
+    place_nouns: Vec<String>,
     non_country_prefixes: Vec<String>,
     leader_roles: Vec<String>,
     roles: HashMap<String, String>,
@@ -27,6 +31,12 @@ pub struct Lexicon {
     pub(crate) honorifics: HashSet<String>,
     pub(crate) particles: HashSet<String>,
     pub(crate) generic_org: HashSet<String>,
+    /// Words that end names of things, not people, after a role word
+    /// (`Premier League`, `General Motors`).
+    pub(crate) not_person_names: HashSet<String>,
+    /// Nouns that make the name before them, or after `the … of`, a place
+    /// (`the Hamdaniya district`, `the town of Tal Afar`).
+    pub(crate) place_nouns: HashSet<String>,
     pub(crate) non_country: HashSet<String>,
     pub(crate) leader_roles: HashSet<String>,
     /// Role phrase (one or two words) → implied sector (`""`: the organisation's).
@@ -50,6 +60,8 @@ impl Lexicon {
             honorifics: set(raw.honorifics),
             particles: set(raw.name_particles),
             generic_org: set(raw.generic_org_words),
+            not_person_names: set(raw.not_person_names),
+            place_nouns: set(raw.place_nouns),
             non_country: raw.non_country_prefixes.into_iter().collect(),
             leader_roles: set(raw.leader_roles),
             roles: raw.roles,

@@ -30,7 +30,7 @@ use newsgraph_dict::Dictionary;
 use std::sync::Arc;
 
 /// Version of the rules; the stage's version adds the dictionary and lexicon.
-pub const VERSION: &str = "actors-0.2.0";
+pub const VERSION: &str = "actors-0.2.1";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ActorsError {

@@ -456,3 +456,80 @@ fn an_office_holder_with_dated_codes_is_a_person() {
     );
     assert_eq!(entity(&doc, "Liam Fox").entity_type, EntityType::Person);
 }
+
+/// Regression (issue 6): the recogniser took `Welsh Health Minister Jane
+/// Hutt` as one organisation; the person is the name after the role, and the
+/// role phrase is her role. Names of things after a role word stay whole.
+#[test]
+fn a_role_inside_a_recognised_name_leaves_the_person_after_it() {
+    let text = "Welsh Health Minister Jane Hutt said waiting times would fall. \
+                General Motors sponsors the Ryman Premier League.";
+    let doc = run(
+        text,
+        &[
+            ("Welsh Health Minister Jane Hutt", EntityType::Org),
+            ("General Motors", EntityType::Org),
+            ("Ryman Premier League", EntityType::Org),
+        ],
+        false,
+    );
+    let hutt = entity(&doc, "Jane Hutt");
+    assert_eq!(hutt.entity_type, EntityType::Person);
+    assert_eq!(hutt.role.as_deref(), Some("Welsh Health Minister"));
+    assert_eq!(mention_texts(&doc, hutt), ["Jane Hutt"]);
+    assert_eq!(entity(&doc, "General Motors").entity_type, EntityType::Org);
+    assert_eq!(
+        entity(&doc, "Ryman Premier League").entity_type,
+        EntityType::Org
+    );
+}
+
+/// Regression (issue 6): PETRARCH files `North Carolina`, `New York` and
+/// `Los Angeles` under the United States, and every one of them was chained
+/// into the first as another name of one entity.
+#[test]
+fn places_a_dictionary_files_under_one_country_stay_apart() {
+    let text = "Storms hit North Carolina and South Carolina before New York braced for them. \
+                The United States sent help.";
+    let doc = run(
+        text,
+        &[
+            ("North Carolina", EntityType::Loc),
+            ("South Carolina", EntityType::Loc),
+            ("New York", EntityType::Loc),
+            ("United States", EntityType::Loc),
+        ],
+        false,
+    );
+    for place in ["North Carolina", "South Carolina", "New York"] {
+        let e = entity(&doc, place);
+        assert_eq!(mention_texts(&doc, e), [place]);
+        assert_eq!(e.country.as_deref(), Some("USA"), "{place}");
+    }
+    assert_eq!(
+        mention_texts(&doc, entity(&doc, "United States")),
+        ["United States"]
+    );
+}
+
+/// Regression (issue 6): `the Hamdaniya district` came out an organisation;
+/// a place noun next to a name makes it a place, a demonym stays one.
+#[test]
+fn a_place_noun_makes_the_name_next_to_it_a_place() {
+    let text = "Troops entered the Hamdaniya district and the town of Qaraqosh. \
+                Syrian state media said the Zumar front held.";
+    let doc = run(
+        text,
+        &[
+            ("Hamdaniya", EntityType::Org),
+            ("Qaraqosh", EntityType::Person),
+            ("Syrian", EntityType::Norp),
+            ("Zumar", EntityType::Org),
+        ],
+        false,
+    );
+    assert_eq!(entity(&doc, "Hamdaniya").entity_type, EntityType::Loc);
+    assert_eq!(entity(&doc, "Qaraqosh").entity_type, EntityType::Loc);
+    assert_eq!(entity(&doc, "Syrian").entity_type, EntityType::Norp);
+    assert_eq!(entity(&doc, "Zumar").entity_type, EntityType::Org);
+}
