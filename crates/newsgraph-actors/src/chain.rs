@@ -278,6 +278,7 @@ pub(crate) fn annotate(
         in_name: Vec::new(),
     };
     let mut names = collect_names(&ctx, &recognised);
+    join_split_names(&ctx, &mut names);
     scan_dictionary(&ctx, &mut names);
     names.sort_by_key(|n| (n.span.start, std::cmp::Reverse(n.span.end)));
     link_definitions(&ctx, &mut names);
@@ -482,6 +483,69 @@ fn is_title(ctx: &Ctx<'_>, i: usize) -> bool {
         && !ctx.lex.roles.contains_key(&lower)
 }
 
+/// `Syrian` + `Observatory for` + `Human Rights`: a name the dictionary
+/// knows that the recogniser cut into pieces, keeping some and dropping the
+/// words between, becomes one name. Only runs that bridge two names or more
+/// through words (capitalised, or the small words of names) and hold no role
+/// noun, so `US` before `President` stays a place and `Russian President
+/// Vladimir Putin` two names. `names` is sorted and without overlaps.
+fn join_split_names(ctx: &Ctx<'_>, names: &mut Vec<Name>) {
+    const MAX_JOIN: usize = 8;
+    let bridge = |k: usize| {
+        ctx.doc.tokens[k].kind == TokenKind::Word
+            && (ctx.is_capitalised(k)
+                || matches!(ctx.lower(k).as_str(), "of" | "for" | "and" | "the")
+                || ctx.lex.particles.contains(&ctx.lower(k)))
+    };
+    let mut out: Vec<Name> = Vec::with_capacity(names.len());
+    let mut i = 0;
+    while i < names.len() {
+        let start = names[i].toks.start;
+        let mut joined = None;
+        let mut j = i + 1;
+        while j < names.len() && names[j].toks.end - start <= MAX_JOIN {
+            let gap = names[j - 1].toks.end..names[j].toks.start;
+            if !gap.clone().all(bridge) {
+                break;
+            }
+            let run = start..names[j].toks.end;
+            // `Russian President Vladimir Putin` is in the dictionary too,
+            // but it is a person with a role and a country, not a name.
+            if run
+                .clone()
+                .any(|k| ctx.lex.roles.contains_key(&ctx.lower(k)))
+            {
+                break;
+            }
+            if let Some(h) = ctx.lookup(run.clone()) {
+                joined = Some((j, run, h));
+            }
+            j += 1;
+        }
+        match joined {
+            Some((j, toks, h)) => {
+                let ty = type_of_code(ctx, &h, toks.clone()).ty();
+                out.push(Name {
+                    span: ctx.span(toks.clone()),
+                    core: ctx.core(toks.clone()),
+                    toks,
+                    ty,
+                    kind: MentionKind::Name,
+                    link: None,
+                    dict: Some(h),
+                    entity: usize::MAX,
+                });
+                i = j + 1;
+            }
+            None => {
+                out.push(names[i].clone());
+                i += 1;
+            }
+        }
+    }
+    *names = out;
+}
+
 /// Capitalised token runs that the dictionary knows but the recogniser missed.
 fn scan_dictionary(ctx: &Ctx<'_>, names: &mut Vec<Name>) {
     let mut covered = vec![false; ctx.doc.tokens.len()];
@@ -543,8 +607,9 @@ fn scan_dictionary(ctx: &Ctx<'_>, names: &mut Vec<Name>) {
 ///
 /// A country code names a place (or, as an adjective, its people): Phoenix lists cities as
 /// aliases of their country, with codes dated by regime, so dates say nothing there. An entry
-/// with a category, an organisation word in the name (`Council`, `Front`) or an acronym is an
-/// organisation. Otherwise dated codes are offices held: a person. Undated sector codes are
+/// with a category, an organisation word or head word in the name (`Council`, `Front`,
+/// `Observatory`) or an acronym is an organisation. Otherwise dated codes are offices held: a
+/// person. Undated sector codes are
 /// shared by office holders and organisations (`SYRGOV` is both `Bashar Al-Assad` and a
 /// ministry): they lean to an organisation, and the recogniser's own person/organisation call
 /// is kept.
@@ -558,8 +623,9 @@ fn type_of_code(ctx: &Ctx<'_>, h: &DictHit, toks: Range<usize>) -> Implied {
         return Implied::Sure(EntityType::Loc);
     }
     let is_org_word = |w: &str| {
+        let lower = w.to_lowercase();
         w.chars().next().is_some_and(char::is_uppercase)
-            && ctx.lex.generic_org.contains(&w.to_lowercase())
+            && (ctx.lex.generic_org.contains(&lower) || ctx.lex.org_heads.contains_key(&lower))
     };
     // In the name as written or in the entry's own name (`AQI` is an alias of `Islamic State
     // of Iraq and the Levant`).

@@ -533,3 +533,32 @@ fn a_place_noun_makes_the_name_next_to_it_a_place() {
     assert_eq!(entity(&doc, "Syrian").entity_type, EntityType::Norp);
     assert_eq!(entity(&doc, "Zumar").entity_type, EntityType::Org);
 }
+
+/// Regression (issue 6): the recogniser kept `Syrian` and `Human Rights` of
+/// `the Syrian Observatory for Human Rights`, the most quoted source in
+/// Syria's war; the dictionary knows the whole name, which joins them. A
+/// role between two names keeps them apart.
+#[test]
+fn a_known_name_cut_in_pieces_by_the_recogniser_is_joined() {
+    let text = "Five people died, the Syrian Observatory for Human Rights said. \
+                Russian President Vladimir Putin called for calm.";
+    let doc = run(
+        text,
+        &[
+            ("Syrian", EntityType::Norp),
+            ("Human Rights", EntityType::Org),
+            ("Russian", EntityType::Norp),
+            ("Vladimir Putin", EntityType::Person),
+        ],
+        false,
+    );
+    let sohr = entity(&doc, "Syrian Observatory for Human Rights");
+    assert_eq!(sohr.entity_type, EntityType::Org);
+    assert_eq!(sohr.actor_code.as_deref(), Some("SYROPPHRI"));
+    assert!(doc.entities.iter().all(|e| e.canonical != "Human Rights"));
+    assert_eq!(
+        entity(&doc, "Vladimir Putin").entity_type,
+        EntityType::Person
+    );
+    assert_eq!(entity(&doc, "Russian").entity_type, EntityType::Norp);
+}
