@@ -81,6 +81,11 @@ impl Ctx<'_> {
         self.doc.words.get(i).map_or("", |w| w.upos.as_str())
     }
 
+    /// Whether token `i` is a role noun (`minister`, `spokesman`).
+    fn is_role(&self, i: usize) -> bool {
+        self.lex.roles.contains_key(&self.lower(i))
+    }
+
     fn is_capitalised(&self, i: usize) -> bool {
         let t = self.tok(i);
         // `al-Nujaba`: a lower-case particle joined to a capitalised name.
@@ -433,7 +438,6 @@ fn collect_names(ctx: &Ctx<'_>, recognised: &[Entity]) -> Vec<Name> {
 /// particles, none an organisation's head word, a thing's name word or
 /// another role (`Premier League`, `General Trust`). The last role noun that fits wins.
 fn role_inside_name(ctx: &Ctx<'_>, toks: Range<usize>) -> Option<usize> {
-    let is_role = |i: usize| ctx.lex.roles.contains_key(&ctx.lower(i));
     let word = |i: usize| ctx.doc.tokens[i].kind == TokenKind::Word;
     let name_word = |i: usize| {
         let lower = ctx.lower(i);
@@ -447,7 +451,7 @@ fn role_inside_name(ctx: &Ctx<'_>, toks: Range<usize>) -> Option<usize> {
     };
     (toks.start + 1..toks.end.saturating_sub(1))
         .rev()
-        .filter(|&k| is_role(k) && ctx.is_capitalised(k))
+        .filter(|&k| ctx.is_role(k) && ctx.is_capitalised(k))
         .find(|&k| {
             let after = k + 1..toks.end;
             (toks.start..k).all(|i| ctx.is_capitalised(i) && word(i))
@@ -511,10 +515,7 @@ fn join_split_names(ctx: &Ctx<'_>, names: &mut Vec<Name>) {
             let run = start..names[j].toks.end;
             // `Russian President Vladimir Putin` is in the dictionary too,
             // but it is a person with a role and a country, not a name.
-            if run
-                .clone()
-                .any(|k| ctx.lex.roles.contains_key(&ctx.lower(k)))
-            {
+            if run.clone().any(|k| ctx.is_role(k)) {
                 break;
             }
             if let Some(h) = ctx.lookup(run.clone()) {
@@ -524,17 +525,7 @@ fn join_split_names(ctx: &Ctx<'_>, names: &mut Vec<Name>) {
         }
         match joined {
             Some((j, toks, h)) => {
-                let ty = type_of_code(ctx, &h, toks.clone()).ty();
-                out.push(Name {
-                    span: ctx.span(toks.clone()),
-                    core: ctx.core(toks.clone()),
-                    toks,
-                    ty,
-                    kind: MentionKind::Name,
-                    link: None,
-                    dict: Some(h),
-                    entity: usize::MAX,
-                });
+                out.push(dictionary_name(ctx, toks, h));
                 i = j + 1;
             }
             None => {
@@ -544,6 +535,20 @@ fn join_split_names(ctx: &Ctx<'_>, names: &mut Vec<Name>) {
         }
     }
     *names = out;
+}
+
+/// A name found in the dictionary over `toks`, typed by what its entry implies.
+fn dictionary_name(ctx: &Ctx<'_>, toks: Range<usize>, h: DictHit) -> Name {
+    Name {
+        span: ctx.span(toks.clone()),
+        core: ctx.core(toks.clone()),
+        ty: type_of_code(ctx, &h, toks.clone()).ty(),
+        toks,
+        kind: MentionKind::Name,
+        link: None,
+        dict: Some(h),
+        entity: usize::MAX,
+    }
 }
 
 /// Capitalised token runs that the dictionary knows but the recogniser missed.
@@ -585,18 +590,8 @@ fn scan_dictionary(ctx: &Ctx<'_>, names: &mut Vec<Name>) {
                 i += 1;
                 continue;
             };
-            let ty = type_of_code(ctx, &h, toks.clone()).ty();
             i = toks.end;
-            found.push(Name {
-                span: ctx.span(toks.clone()),
-                core: ctx.core(toks.clone()),
-                toks,
-                ty,
-                kind: MentionKind::Name,
-                link: None,
-                dict: Some(h),
-                entity: usize::MAX,
-            });
+            found.push(dictionary_name(ctx, toks, h));
         }
     }
     names.extend(found);
@@ -1147,7 +1142,7 @@ fn find_roles(ctx: &Ctx<'_>, names: &[Name], chains: &mut [Chain]) {
                 .lex
                 .honorifics
                 .contains(ctx.lower(end - 1).trim_end_matches('.'))
-            && !ctx.lex.roles.contains_key(&ctx.lower(end - 1))
+            && !ctx.is_role(end - 1)
         {
             end -= 1;
         }

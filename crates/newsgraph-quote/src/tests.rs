@@ -493,20 +493,27 @@ fn entity(text: &str, name: &str, t: EntityType, kinds: &[(usize, MentionKind)])
     }
 }
 
+/// `Rana Haddad` with her full name and her later `Haddad told`, the
+/// short form first when `short_first`.
+fn rana_haddad(text: &str, short_first: bool) -> Entity {
+    let first = text.find("Rana").unwrap();
+    let short = text.find("Haddad told").unwrap();
+    let mut kinds = [(first, MentionKind::Name), (short, MentionKind::Short)];
+    if short_first {
+        kinds.reverse();
+    }
+    let mut e = entity(text, "Rana Haddad", EntityType::Person, &kinds);
+    let full = usize::from(short_first);
+    e.mentions[full].span = Span::new(first, first + "Rana Haddad".len());
+    e
+}
+
 #[test]
 fn speaker_entities_by_overlap_and_pronoun() {
     let text = "Rana Haddad spoke in Amman. “We need water,” she said. \
                 “Prices are rising,” Haddad told reporters.";
     let mut doc = parsed(text);
-    let first = text.find("Rana").unwrap();
-    let short = text.find("Haddad told").unwrap();
-    doc.entities = vec![entity(
-        text,
-        "Rana Haddad",
-        EntityType::Person,
-        &[(first, MentionKind::Name), (short, MentionKind::Short)],
-    )];
-    doc.entities[0].mentions[0].span = Span::new(first, first + "Rana Haddad".len());
+    doc.entities = vec![rana_haddad(text, false)];
     stage().run(&mut doc);
     assert_eq!(doc.quotes.len(), 2, "{:?}", doc.quotes);
     assert!(doc.quotes.iter().all(|q| q.speaker_entity == Some(0)));
@@ -1134,15 +1141,8 @@ fn resolved_pronoun_speakers_join_the_chain_once_each_and_in_order() {
     let text = "Rana Haddad spoke in Amman. “We need water,” she said. \
                 “Prices are rising,” she added. “It is hard,” Haddad told reporters.";
     let mut doc = parsed(text);
-    let first = text.find("Rana").unwrap();
-    let short = text.find("Haddad told").unwrap();
-    doc.entities = vec![entity(
-        text,
-        "Rana Haddad",
-        EntityType::Person,
-        &[(short, MentionKind::Short), (first, MentionKind::Name)],
-    )];
-    doc.entities[0].mentions[1].span = Span::new(first, first + "Rana Haddad".len());
+    // Mentions out of order: the chain is sorted once a speaker joins it.
+    doc.entities = vec![rana_haddad(text, true)];
     stage().run(&mut doc);
     assert_eq!(doc.quotes.len(), 3, "{:?}", doc.quotes);
     assert!(doc.quotes.iter().all(|q| q.speaker_entity == Some(0)));
